@@ -1,0 +1,165 @@
+"""Per-file facts shared by the rule families: the path, test-file status, lines, imports and classes.
+
+Everything here is either cheap or lazy. Import bindings and module-level classes are filled in by the
+engine's core collector during the single traversal, so rules should read them from their ``finish``
+step (when the whole file has been seen).
+"""
+import ast
+import fnmatch
+import io
+import logging
+import os
+import tokenize
+from dataclasses import dataclass
+from typing import Dict, FrozenSet, List, Optional, Sequence, Set
+
+from chris_style.imports import ImportClassifier, ImportKind
+from chris_style.options import Options
+
+logger = logging.getLogger(__name__)
+
+STDIN_NAMES = ("-", "stdin")
+
+# Bases that mark a class without giving it framework hooks (RULES.md, "external base").
+MARKER_BASES = frozenset(
+    {
+        "ABC", "Generic", "Protocol", "Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "ReprEnum",
+        "NamedTuple", "TypedDict", "object",
+        "BaseException", "Exception", "ArithmeticError", "AssertionError", "AttributeError", "BufferError",
+        "EOFError", "ImportError", "ModuleNotFoundError", "LookupError", "IndexError", "KeyError",
+        "MemoryError", "NameError", "OSError", "EnvironmentError", "IOError", "RuntimeError",
+        "NotImplementedError", "RecursionError", "SyntaxError", "SystemError", "TypeError", "ValueError",
+        "UnicodeError", "UnicodeDecodeError", "UnicodeEncodeError", "ConnectionError", "TimeoutError",
+        "FileExistsError", "FileNotFoundError", "PermissionError", "LookupError", "StopIteration",
+        "Warning", "UserWarning", "DeprecationWarning", "RuntimeWarning",
+    }
+)
+
+
+@dataclass(frozen=True)
+class ImportBinding:
+    """A name bound by an import statement."""
+
+    name: str  # The name bound in the file
+    module: str  # The module imported from (``a.b`` for ``import a.b as c`` and ``from a.b import c``)
+    imported: Optional[str]  # The imported attribute for ``from`` imports, else None
+    kind: ImportKind
+    node: ast.stmt
+
+
+class FileContext:
+    def __init__(self, filename: str, options: Options, lines: Optional[Sequence[str]] = None):
+        self.filename = filename
+        self.options = options
+        self.is_stdin = filename in STDIN_NAMES
+        self.basename = os.path.basename(filename)
+        self.is_test = any(fnmatch.fnmatch(self.basename, pattern) for pattern in options.test_files)
+        self._lines = lines
+        self.classifier = ImportClassifier(filename, options.first_party)
+        self.imports: Dict[str, ImportBinding] = {}
+        self.classes: Dict[str, ast.ClassDef] = {}
+        self._external_classes: Dict[str, bool] = {}
+
+    @property
+    def lines(self) -> Sequence[str]:
+        """The file's lines (as flake8 hands them over); read from disk only when not given."""
+        if self._lines is None:
+            self._lines = _read_lines(self.filename)
+        return self._lines
+
+    def line(self, number: int) -> str:
+        """Line ``number`` (1-based), or '' when out of range."""
+        lines = self.lines
+        return lines[number - 1] if 0 < number <= len(lines) else ""
+
+    def has_blank_line_between(self, first_line: int, last_line: int) -> bool:
+        """Whether any line strictly between the two line numbers is blank."""
+        return any(not self.line(number).strip() for number in range(first_line + 1, last_line))
+
+    def comment_after(self, line_number: int, byte_column: int) -> Optional[str]:
+        """The comment that follows column ``byte_column`` on a line, if the rest of the line is one."""
+        rest = self.line(line_number).encode("utf-8")[byte_column:].decode("utf-8", "replace").strip()
+        return rest if rest.startswith("#") else None
+
+    # -- classes ------------------------------------------------------------------------------------------
+
+    def is_external_class(self, node: ast.ClassDef) -> bool:
+        """Whether a class derives from a stdlib or third-party class, directly or via classes in this file.
+
+        Marker bases (``ABC``, ``Generic[...]``, ``Protocol``, enums, ``NamedTuple``, ``TypedDict``,
+        ``object``, builtin exceptions) do not count. Call it once the whole file has been walked.
+        """
+        pending: List[ast.ClassDef] = [node]
+        seen: Set[int] = set()
+        while pending:
+            current = pending.pop()
+            if id(current) in seen:
+                continue
+            seen.add(id(current))
+            for base in current.bases:
+                verdict = self._classify_base(base)
+                if verdict is True:
+                    return True
+                if isinstance(verdict, ast.ClassDef):
+                    pending.append(verdict)
+        return False
+
+    def _classify_base(self, base: ast.expr) -> object:
+        """True for an external base, a ClassDef for a same-file base, None otherwise."""
+        if isinstance(base, ast.Subscript):
+            base = base.value
+        names = dotted_name(base)
+        if names is None or names[-1] in MARKER_BASES:
+            return None
+        binding = self.imports.get(names[0])
+        if binding is not None:
+            if len(names) == 1 and binding.imported in MARKER_BASES:
+                return None
+            return True if binding.kind.is_external else None
+        if len(names) == 1:
+            return self.classes.get(names[0])
+        return None
+
+    def classify_module(self, module: str, level: int = 0) -> ImportKind:
+        return self.classifier.classify(module, level)
+
+
+def dotted_name(node: ast.expr) -> Optional[List[str]]:
+    """``a.b.c`` as ['a', 'b', 'c'] for Name/Attribute chains; None for anything else."""
+    parts: List[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    parts.reverse()
+    return parts
+
+
+def decorator_names(node: ast.AST) -> FrozenSet[str]:
+    """Dotted names of a function's or class's decorators, calls unwrapped: ``@a.b(...)`` gives 'a.b'."""
+    names = set()
+    for decorator in getattr(node, "decorator_list", ()):
+        if isinstance(decorator, ast.Call):
+            decorator = decorator.func
+        parts = dotted_name(decorator)
+        if parts is not None:
+            names.add(".".join(parts))
+    return frozenset(names)
+
+
+def _read_lines(filename: str) -> List[str]:
+    if filename in STDIN_NAMES:
+        return []
+    try:
+        with open(filename, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        logger.debug(f"Could not read {filename}: {exc}")
+        return []
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return data.decode(encoding).splitlines(keepends=True)
+    except (SyntaxError, LookupError, UnicodeDecodeError):
+        return data.decode("utf-8", "replace").splitlines(keepends=True)

@@ -1,0 +1,93 @@
+"""The plugin's options: how flake8 declares and parses them, and their validated values."""
+import argparse
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any, List, Pattern, Sequence, Tuple
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_TEST_FILES = ("test_*.py", "*_test.py", "conftest.py")
+DEFAULT_TEST_NAME_PATTERN = r"^test_WHEN_.+_THEN_.+"
+
+
+class InvalidOptionValue(Exception):
+    def __init__(self, option: str, value: str, problem: str):
+        super().__init__(f"--{option}: invalid value {value!r}: {problem}")
+        self.option = option
+
+
+@dataclass(frozen=True)
+class Options:
+    """Validated plugin options; the defaults are the values a new user gets."""
+
+    first_party: Tuple[str, ...] = ()
+    test_files: Tuple[str, ...] = DEFAULT_TEST_FILES
+    test_name_pattern: Pattern[str] = field(default_factory=lambda: re.compile(DEFAULT_TEST_NAME_PATTERN))
+
+
+def parse_name_list(value: Any) -> Tuple[str, ...]:
+    """A comma (or whitespace) separated list, as flake8 accepts it on the command line and in config files."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    names: List[str] = []
+    for item in value:
+        names.extend(part for part in re.split(r"[,\s]+", item) if part)
+    return tuple(names)
+
+
+def compile_test_name_pattern(value: str) -> Pattern[str]:
+    try:
+        return re.compile(value)
+    except re.error as exc:
+        raise InvalidOptionValue("chs-test-name-pattern", value, f"not a regular expression ({exc})") from None
+
+
+def add_flake8_options(option_manager: Any) -> None:
+    option_manager.add_option(
+        "--chs-first-party",
+        default="",
+        parse_from_config=True,
+        help="chris_style: comma-separated first-party top-level modules (default: detected from the project)",
+    )
+    option_manager.add_option(
+        "--chs-test-files",
+        default=",".join(DEFAULT_TEST_FILES),
+        parse_from_config=True,
+        help="chris_style: comma-separated globs of test file names (default: %(default)s)",
+    )
+    option_manager.add_option(
+        "--chs-test-name-pattern",
+        default=DEFAULT_TEST_NAME_PATTERN,
+        parse_from_config=True,
+        help="chris_style: regex that test function names must match (default: %(default)s)",
+    )
+
+
+def _first_party_names(value: Any) -> Tuple[str, ...]:
+    names = parse_name_list(value)
+    for name in names:
+        if not all(part.isidentifier() for part in name.split(".")):
+            raise InvalidOptionValue("chs-first-party", name, "not a module name")
+    return names
+
+
+def options_from_flake8(namespace: argparse.Namespace) -> Options:
+    """Validated options from flake8's parsed namespace; raises InvalidOptionValue on a bad value."""
+    return Options(
+        first_party=_first_party_names(getattr(namespace, "chs_first_party", "")),
+        test_files=parse_name_list(getattr(namespace, "chs_test_files", None)) or DEFAULT_TEST_FILES,
+        test_name_pattern=compile_test_name_pattern(
+            getattr(namespace, "chs_test_name_pattern", None) or DEFAULT_TEST_NAME_PATTERN
+        ),
+    )
+
+
+def options_from_mapping(values: Sequence[Tuple[str, str]]) -> Options:
+    """Options from (name, value) pairs such as a fixture's header; names as in config files."""
+    namespace = argparse.Namespace()
+    for name, value in values:
+        setattr(namespace, name.strip().replace("-", "_"), value.strip())
+    return options_from_flake8(namespace)

@@ -1,0 +1,55 @@
+"""The flake8 plugin: flake8 hands each parsed file to ``Plugin``; findings come back as flake8 expects them."""
+import argparse
+import ast
+import logging
+import sys
+from typing import Any, ClassVar, Iterator, List, Optional, Sequence, Tuple, Type
+
+from chris_style import __version__
+from chris_style.collect import FileFacts
+from chris_style.context import FileContext
+from chris_style.engine import Engine, Finding
+from chris_style.options import InvalidOptionValue, Options, add_flake8_options, options_from_flake8
+from chris_style.registry import opt_in_codes
+from chris_style.rules import FAMILIES
+
+logger = logging.getLogger(__name__)
+
+ENGINE = Engine([FileFacts, *FAMILIES])
+
+
+def check_tree(tree: ast.AST, filename: str, options: Options, lines: Optional[Sequence[str]] = None) -> List[Finding]:
+    """All findings for one parsed file, sorted by position: the in-process entry point."""
+    file = FileContext(filename, options, lines)
+    return sorted(ENGINE.run(tree, file))
+
+
+class Plugin:
+    """flake8 ``tree`` plugin for every CHS code (entry point ``CHS``)."""
+
+    name = "chris_style"
+    version = __version__
+    options: ClassVar[Options] = Options()
+
+    def __init__(self, tree: ast.AST, filename: str = "(none)", lines: Optional[Sequence[str]] = None):
+        self._tree = tree
+        self._filename = filename
+        self._lines = lines
+
+    @classmethod
+    def add_options(cls, option_manager: Any) -> None:
+        add_flake8_options(option_manager)
+        option_manager.extend_default_ignore(opt_in_codes())
+
+    @classmethod
+    def parse_options(cls, options: argparse.Namespace) -> None:
+        try:
+            cls.options = options_from_flake8(options)
+        except InvalidOptionValue as exc:
+            # One line, like flake8's own option errors, instead of a traceback.
+            print(f"flake8: error: {exc}", file=sys.stderr)
+            raise SystemExit(2) from None
+
+    def run(self) -> Iterator[Tuple[int, int, str, Type["Plugin"]]]:
+        for line, column, message in check_tree(self._tree, self._filename, self.options, self._lines):
+            yield line, column, message, type(self)
