@@ -15,7 +15,7 @@ switched off for the rest of that file; the other rules and files carry on.
 import ast
 import logging
 from dataclasses import dataclass
-from typing import Any, Callable, ClassVar, Dict, List, Optional, Sequence, Tuple, Type, Union
+from typing import Any, Callable, ClassVar, Dict, FrozenSet, List, Optional, Sequence, Tuple, Type, Union
 
 from chris_style.context import FileContext
 from chris_style.registry import Rule
@@ -195,11 +195,12 @@ class Engine:
                     code = member._chs_at_end
                     self._end_specs.append(_HandlerSpec(family, name, code or family.label(), code is None))
 
-    def run(self, tree: ast.AST, file: FileContext) -> List[Finding]:
+    def run(self, tree: ast.AST, file: FileContext, disabled_codes: FrozenSet[str] = frozenset()) -> List[Finding]:
+        """Check one tree. Handlers that work only for a code in ``disabled_codes`` are not run at all."""
         findings: List[Finding] = []
         walk = Walk()
         instances = {family: family(file, walk, findings) for family in self.families if family.applies_to(file)}
-        failed: Dict[str, Any] = {}  # label -> True; families switched off are keyed by class name
+        failed: Dict[str, Any] = dict.fromkeys(disabled_codes, True)  # Switched-off labels and family names
 
         def is_live(spec: _HandlerSpec) -> bool:
             return spec.family in instances and spec.label not in failed and spec.family.__name__ not in failed

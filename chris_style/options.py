@@ -3,7 +3,7 @@ import argparse
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Any, List, Pattern, Sequence, Tuple
+from typing import Any, FrozenSet, Iterable, List, Optional, Pattern, Sequence, Tuple
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +24,7 @@ class Options:
     first_party: Tuple[str, ...] = ()
     test_files: Tuple[str, ...] = DEFAULT_TEST_FILES
     test_name_pattern: Pattern[str] = field(default_factory=lambda: re.compile(DEFAULT_TEST_NAME_PATTERN))
+    enabled_opt_in: FrozenSet[str] = frozenset()  # Opt-in codes (x50-x99) the user selected by their full code
 
 
 def parse_name_list(value: Any) -> Tuple[str, ...]:
@@ -74,9 +75,24 @@ def _first_party_names(value: Any) -> Tuple[str, ...]:
     return names
 
 
-def options_from_flake8(namespace: argparse.Namespace) -> Options:
+def explicitly_selected(opt_in_codes: Iterable[str], select: Optional[Sequence[str]],
+                        extend_select: Optional[Sequence[str]]) -> FrozenSet[str]:
+    """The opt-in codes named in full by ``select``/``extend-select``.
+
+    flake8 lets an explicit ``--select=CHS`` override its default-ignore list, which would switch every
+    opt-in rule on; the plugin therefore runs an opt-in rule only when its own code is selected
+    (``--extend-select=CHS150``), the way the more specific default-ignore entry reads.
+    """
+    named = {code.strip() for code in [*(select or ()), *(extend_select or ())]}
+    return frozenset(code for code in opt_in_codes if code in named)
+
+
+def options_from_flake8(namespace: argparse.Namespace, opt_in_codes: Iterable[str] = ()) -> Options:
     """Validated options from flake8's parsed namespace; raises InvalidOptionValue on a bad value."""
     return Options(
+        enabled_opt_in=explicitly_selected(
+            opt_in_codes, getattr(namespace, "select", None), getattr(namespace, "extend_select", None)
+        ),
         first_party=_first_party_names(getattr(namespace, "chs_first_party", "")),
         test_files=parse_name_list(getattr(namespace, "chs_test_files", None)) or DEFAULT_TEST_FILES,
         test_name_pattern=compile_test_name_pattern(
@@ -85,9 +101,13 @@ def options_from_flake8(namespace: argparse.Namespace) -> Options:
     )
 
 
-def options_from_mapping(values: Sequence[Tuple[str, str]]) -> Options:
-    """Options from (name, value) pairs such as a fixture's header; names as in config files."""
+def options_from_mapping(values: Sequence[Tuple[str, str]], opt_in_codes: Iterable[str] = ()) -> Options:
+    """Options from (name, value) pairs such as a fixture's header; names as in config files.
+
+    ``extend-select`` takes a comma-separated list of codes, as in flake8's configuration.
+    """
     namespace = argparse.Namespace()
     for name, value in values:
-        setattr(namespace, name.strip().replace("-", "_"), value.strip())
-    return options_from_flake8(namespace)
+        key = name.strip().replace("-", "_")
+        setattr(namespace, key, parse_name_list(value) if key in ("select", "extend_select") else value.strip())
+    return options_from_flake8(namespace, opt_in_codes)

@@ -16,12 +16,20 @@ from chris_style.rules import FAMILIES
 logger = logging.getLogger(__name__)
 
 ENGINE = Engine([FileFacts, *FAMILIES])
+_OPT_IN_CODES = frozenset(opt_in_codes())
 
 
 def check_tree(tree: ast.AST, filename: str, options: Options, lines: Optional[Sequence[str]] = None) -> List[Finding]:
-    """All findings for one parsed file, sorted by position: the in-process entry point."""
+    """All findings for one parsed file, sorted by position: the in-process entry point.
+
+    Opt-in rules run only when ``options.enabled_opt_in`` names them.
+    """
     file = FileContext(filename, options, lines)
-    return sorted(ENGINE.run(tree, file))
+    disabled = _OPT_IN_CODES - options.enabled_opt_in
+    findings = ENGINE.run(tree, file, disabled)
+    if disabled:
+        findings = [finding for finding in findings if finding[2][:6] not in disabled]
+    return sorted(findings)
 
 
 class Plugin:
@@ -44,10 +52,10 @@ class Plugin:
     @classmethod
     def parse_options(cls, options: argparse.Namespace) -> None:
         try:
-            cls.options = options_from_flake8(options)
+            cls.options = options_from_flake8(options, opt_in_codes())
         except InvalidOptionValue as exc:
             # One line, like flake8's own option errors, instead of a traceback.
-            print(f"flake8: error: {exc}", file=sys.stderr)
+            sys.stderr.write(f"flake8: error: {exc}\n")
             raise SystemExit(2) from None
 
     def run(self) -> Iterator[Tuple[int, int, str, Type["Plugin"]]]:

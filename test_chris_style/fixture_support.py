@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import List, Set, Tuple
 
 from chris_style.options import Options, options_from_mapping
+from chris_style.registry import opt_in_codes
 
 FIXTURES_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "fixtures")
 
@@ -70,7 +71,7 @@ def load_fixture(path: str) -> Fixture:
     source = data.decode(encoding)
     expected: Set[Position] = set()
     negatives: Set[Tuple[int, str]] = set()
-    option_pairs: List[Tuple[str, str]] = []
+    option_pairs: List[Tuple[str, str]] = [("extend-select", ",".join(opt_in_codes()))]  # Every rule runs
     requires = _REQUIRES.search(data.decode(encoding, "replace"))
     requires_python = (int(requires.group("major")), int(requires.group("minor"))) if requires else (3, 0)
     if sys.version_info < requires_python:
@@ -95,4 +96,4 @@ def load_fixture(path: str) -> Fixture:
             for pair in match.group("pairs").split(";"):
                 name, _, value = pair.partition("=")
                 option_pairs.append((name, value))
-    return Fixture(path, source, expected, negatives, options_from_mapping(option_pairs), requires_python)
+    return Fixture(path, source, expected, negatives, options_from_mapping(option_pairs, opt_in_codes()), requires_python)
