@@ -38,6 +38,8 @@ class Plugin:
     name = "chris_style"
     version = __version__
     options: ClassVar[Options] = Options()
+    _registered_twice: ClassVar[bool] = False
+    _last_tree_id: ClassVar[int] = 0
 
     def __init__(self, tree: ast.AST, filename: str = "(none)", lines: Optional[Sequence[str]] = None):
         self._tree = tree
@@ -46,7 +48,14 @@ class Plugin:
 
     @classmethod
     def add_options(cls, option_manager: Any) -> None:
-        add_flake8_options(option_manager)
+        try:
+            add_flake8_options(option_manager)
+        except argparse.ArgumentError:
+            # A second copy of this distribution on sys.path (a stale *.egg-info next to an installed copy,
+            # under another spelling of its name) registers the plugin twice; the options already exist.
+            logger.debug("chris_style options already registered by another copy of the plugin")
+            cls._registered_twice = True
+            return
         option_manager.extend_default_ignore(opt_in_codes())
 
     @classmethod
@@ -59,5 +68,10 @@ class Plugin:
             raise SystemExit(2) from None
 
     def run(self) -> Iterator[Tuple[int, int, str, Type["Plugin"]]]:
+        if self._registered_twice:
+            # flake8 runs each registration on the same tree object, one after the other: report once.
+            if Plugin._last_tree_id == id(self._tree):
+                return
+            Plugin._last_tree_id = id(self._tree)
         for line, column, message in check_tree(self._tree, self._filename, self.options, self._lines):
             yield line, column, message, type(self)

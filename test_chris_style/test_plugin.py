@@ -1,3 +1,4 @@
+import argparse
 import ast
 import os
 import subprocess
@@ -79,6 +80,17 @@ def test_WHEN_flake8_runs_AND_defaults_used_THEN_opt_in_rules_stay_off(tmp_path)
         "sample_pkg/service.py:6:1: CHS150 missing '-> None' on 'getValue', which returns nothing",
         "sample_pkg/service.py:6:1: CHS201 function name 'getValue' should be snake_case",
     ])
+    assert expected == _findings(result)
+
+    # TEST: a family prefix leaves the opt-in rule off, even with flake8's default ignore list replaced
+    _write(str(tmp_path), "setup.cfg", "[flake8]\nignore = E501\n")
+    result = _flake8(str(tmp_path), "--select=CHS1", "sample_pkg/service.py")
+    assert [] == _findings(result)
+
+    # TEST: the full code in a config file's extend-select turns it on
+    _write(str(tmp_path), "setup.cfg", "[flake8]\nextend-select = CHS150\n")
+    result = _flake8(str(tmp_path), "--select=CHS1", "sample_pkg/service.py")
+    expected = ["sample_pkg/service.py:6:1: CHS150 missing '-> None' on 'getValue', which returns nothing"]
     assert expected == _findings(result)
 
 
@@ -204,3 +216,23 @@ def test_WHEN_rule_crashes_inside_plugin_THEN_internal_error_AND_other_findings_
         (1, 0, "CHS202 class name 'bad_name' should be PascalCase"),
     ]
     assert expected == actual
+
+
+def test_WHEN_plugin_registered_twice_THEN_no_crash_AND_findings_reported_once():
+    # Set up our test
+    source = "class bad_name:\n    pass\n"
+    tree = ast.parse(source)
+    option_manager = mock.Mock()
+    option_manager.add_option.side_effect = [None, None, None, argparse.ArgumentError(None, "conflicting")]
+
+    # Run our test
+    with mock.patch.object(Plugin, "_registered_twice", False), mock.patch.object(Plugin, "_last_tree_id", 0):
+        Plugin.add_options(option_manager)
+        Plugin.add_options(option_manager)
+        first = list(Plugin(tree=tree, filename="mod.py", lines=source.splitlines(keepends=True)).run())
+        second = list(Plugin(tree=tree, filename="mod.py", lines=source.splitlines(keepends=True)).run())
+
+    # Check our results
+    expected = [(1, 0, "CHS202 class name 'bad_name' should be PascalCase", Plugin)]
+    assert (expected, []) == (first, second)
+    assert 1 == option_manager.extend_default_ignore.call_count

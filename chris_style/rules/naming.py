@@ -2,9 +2,10 @@
 import ast
 import logging
 import os
+import re
 from typing import Dict, List, Optional, Set, Tuple
 
-from chris_style.engine import Family, at_end, visits
+from chris_style.engine import Family, Position, at_end, visits
 from chris_style.registry import Rule, register
 from chris_style.rules._shared import FunctionInfo, is_snake_case, is_test_function
 
@@ -258,7 +259,30 @@ class NamingRules(Family):
             return  # Class bodies: attributes and dataclass fields are exempt
         if is_snake_case(identifier) or identifier in self._function_locals.get(id(function), ()):
             return
-        self.report(CHS205, at, name=identifier)
+        self.report(CHS205, self._identifier_position(identifier, at), name=identifier)
+
+    def _identifier_position(self, identifier: str, at: ast.AST) -> Position:
+        """Where the name stands: ``except ... as name`` and some match captures have no node of their own."""
+        fallback = (at.lineno, at.col_offset)  # type: ignore[attr-defined]
+        search = _identifier_search(at)
+        if search is None:
+            return fallback
+        before, (first_line, first_column), last_line = search
+        pieces: List[Tuple[int, int, str]] = []  # (line, byte column the text starts at, text)
+        for number in range(first_line, last_line + 1):
+            column = first_column if number == first_line else 0
+            source = self.file.line(number).encode("utf-8")
+            pieces.append((number, column, source[column:].decode("utf-8", "replace")))
+        pattern = before + r"[\s\\]*(" + re.escape(identifier) + r")(?!\w)"
+        found = re.search(pattern, "".join(text for _, _, text in pieces))
+        if found is None:
+            return fallback  # The source is not at hand (or does not match the tree)
+        offset = found.start(1)
+        for number, column, text in pieces:
+            if offset < len(text):
+                return number, column + len(text[:offset].encode("utf-8"))
+            offset -= len(text)
+        return fallback
 
     def _bind(self, identifier: str) -> None:
         self._module_bindings[identifier] = self._module_bindings.get(identifier, 0) + 1
@@ -353,6 +377,26 @@ def _bound_names(target: ast.AST) -> List[ast.Name]:
         elif isinstance(node, ast.Starred):
             pending.append(node.value)
     return names
+
+
+def _identifier_search(node: ast.AST) -> Optional[Tuple[str, Position, int]]:
+    """For a binding whose name has no node: the regex before the name, where to start looking, the last line."""
+    kind = type(node).__name__
+    if isinstance(node, ast.ExceptHandler) and node.type is not None:  # except ... as name
+        return r"\bas", _end(node.type), node.body[0].lineno
+    if kind == "MatchAs" and node.pattern is not None:  # type: ignore[attr-defined]  # case <pattern> as name
+        return r"\bas", _end(node.pattern), node.end_lineno  # type: ignore[attr-defined]
+    if kind == "MatchStar":  # case [*name]
+        return r"\*", (node.lineno, node.col_offset), node.end_lineno  # type: ignore[attr-defined]
+    if kind == "MatchMapping":  # case {..., **name}
+        patterns = node.patterns  # type: ignore[attr-defined]
+        start = _end(patterns[-1]) if patterns else (node.lineno, node.col_offset)  # type: ignore[attr-defined]
+        return r"\*\*", start, node.end_lineno  # type: ignore[attr-defined]
+    return None
+
+
+def _end(node: ast.AST) -> Position:
+    return node.end_lineno, node.end_col_offset  # type: ignore[attr-defined,return-value]
 
 
 def _is_constant_name_exempt(name: str) -> bool:

@@ -260,33 +260,35 @@ class TypingRules(Family):
         self._check_annotation(node.annotation)
 
     def _check_annotation(self, annotation: ast.expr) -> None:
-        # Annotations are small expressions: this loop visits each of their nodes once more.
-        pending: List[Tuple[ast.AST, Optional[ast.Constant]]] = [(annotation, None)]
+        # Annotations are small expressions: this loop visits each of their nodes once more. Each entry
+        # carries the string annotation it was parsed from (None for real source nodes) and whether its
+        # offsets are relative to that string (False for strings nested in strings: reported on the string).
+        pending: List[Tuple[ast.AST, Optional[ast.Constant], bool]] = [(annotation, None, True)]
         while pending:
-            node, in_string = pending.pop()
+            node, in_string, exact = pending.pop()
             if isinstance(node, ast.Subscript):
                 outer = _last_name(node.value)
                 if isinstance(node.value, ast.Name) and node.value.id in _GENERIC_ALIASES:
                     builtin = node.value.id
-                    self.report(CHS103, self._position(node, in_string), alias=_GENERIC_ALIASES[builtin],
+                    self.report(CHS103, self._position(node, in_string, exact), alias=_GENERIC_ALIASES[builtin],
                                 builtin=builtin)
-                pending.append((node.value, in_string))
+                pending.append((node.value, in_string, exact))
                 if outer == "Literal":
                     continue
                 slice_ = node.slice
                 if outer == "Annotated" and isinstance(slice_, ast.Tuple) and slice_.elts:
                     slice_ = slice_.elts[0]
-                pending.append((slice_, in_string))
+                pending.append((slice_, in_string, exact))
             elif isinstance(node, ast.Name):
                 if node.id in _BUILTIN_TYPE_LOOKALIKES:
-                    self._lookalikes.append((self._position(node, in_string), node.id))
+                    self._lookalikes.append((self._position(node, in_string, exact), node.id))
             elif isinstance(node, ast.Constant):
-                if isinstance(node.value, str) and in_string is None:
+                if isinstance(node.value, str):
                     parsed = _parse_annotation_string(node.value)
                     if parsed is not None:
-                        pending.append((parsed, node))
+                        pending.append((parsed, in_string or node, in_string is None))
             elif isinstance(node, ast.expr):
-                pending.extend((child, in_string) for child in ast.iter_child_nodes(node))
+                pending.extend((child, in_string, exact) for child in ast.iter_child_nodes(node))
 
     @at_end(code="CHS104")
     def builtin_lookalikes(self) -> None:
@@ -295,12 +297,12 @@ class TypingRules(Family):
                 self.report(CHS104, position, alias=_BUILTIN_TYPE_LOOKALIKES[builtin],
                             builtin=builtin)
 
-    def _position(self, node: ast.AST, in_string: Optional[ast.Constant]) -> Tuple[int, int]:
+    def _position(self, node: ast.AST, in_string: Optional[ast.Constant], exact: bool = True) -> Tuple[int, int]:
         """Where to report ``node``; for a node parsed out of a string annotation, its spot in the source."""
         if in_string is None:
             return node.lineno, node.col_offset  # type: ignore[attr-defined]
         fallback = (in_string.lineno, in_string.col_offset)
-        if node.lineno != 1 or in_string.end_lineno != in_string.lineno:  # type: ignore[attr-defined]
+        if not exact or node.lineno != 1 or in_string.end_lineno != in_string.lineno:  # type: ignore[attr-defined]
             return fallback
         source = self.file.line(in_string.lineno).encode("utf-8")
         literal = source[in_string.col_offset:in_string.end_col_offset]
@@ -309,7 +311,9 @@ class TypingRules(Family):
                 body = literal[len(quote):-len(quote)]
                 if body.decode("utf-8", "replace") != in_string.value:
                     return fallback  # Escapes or a prefix: the parsed offsets do not map onto the source
-                indent = len(body) - len(body.lstrip())
+                # The text was parsed stripped, and str.strip also drops non-ASCII spaces (U+00A0): count in bytes
+                text = in_string.value
+                indent = len(text[:len(text) - len(text.lstrip())].encode("utf-8"))
                 return in_string.lineno, in_string.col_offset + len(quote) + indent + node.col_offset  # type: ignore
         return fallback
 
@@ -335,4 +339,3 @@ def _is_staticmethod(node: ast.AST) -> bool:
         or isinstance(decorator, ast.Attribute) and decorator.attr == "staticmethod"
         for decorator in node.decorator_list  # type: ignore[attr-defined]
     )
-
