@@ -20,6 +20,10 @@ logger = logging.getLogger(__name__)
 
 PROJECT_MARKERS = ("setup.py", "pyproject.toml", "setup.cfg", "tox.ini", ".git")
 SOURCE_SUFFIXES = (".py", ".pyi")
+# Standard library modules of other platforms (Windows, macOS), which a disk listing cannot find.
+OTHER_PLATFORM_STDLIB = (
+    "_msi", "_overlapped", "_scproxy", "_winapi", "msilib", "msvcrt", "nt", "winreg", "winsound",
+)
 
 
 class ImportKind(enum.Enum):
@@ -44,6 +48,7 @@ def stdlib_module_names() -> FrozenSet[str]:
 def _stdlib_names_from_disk() -> Iterable[str]:
     yield from sys.builtin_module_names
     yield "__future__"
+    yield from OTHER_PLATFORM_STDLIB  # Not on this platform's disk, but in sys.stdlib_module_names on 3.10+
     for key in ("stdlib", "platstdlib"):
         folder = sysconfig.get_paths().get(key)
         if not folder or not os.path.isdir(folder):
@@ -100,8 +105,9 @@ def project_module_names(folder: str) -> FrozenSet[str]:
     root = project_root(folder) or os.getcwd()
     names = set(_listing(root)) | set(_listing(os.path.join(root, "src")))
     current = folder
+    inside_root = root if root.endswith(os.sep) else root + os.sep
     # Folders between the root and the file: a script's siblings are importable (Django's manage.py layout).
-    while len(current) > len(root) and current.startswith(root):
+    while len(current) > len(root) and current.startswith(inside_root):
         names |= _listing(current)
         current = os.path.dirname(current)
     return frozenset(names)
@@ -113,13 +119,15 @@ class ImportClassifier:
     def __init__(self, filename: str, first_party: Tuple[str, ...]):
         self._filename = filename
         self._first_party = frozenset(first_party)
+        # A dotted name (`company.billing`) makes its submodules first-party too.
+        self._first_party_packages = tuple(f"{name}." for name in first_party)
         self._project_names: Optional[FrozenSet[str]] = None
 
     def classify(self, module: str, level: int = 0) -> ImportKind:
         if level > 0:
             return ImportKind.FIRST_PARTY
         top = module.split(".", 1)[0]
-        if top in self._first_party or module in self._first_party:
+        if top in self._first_party or module in self._first_party or module.startswith(self._first_party_packages):
             return ImportKind.FIRST_PARTY
         if top in stdlib_module_names():
             return ImportKind.STDLIB

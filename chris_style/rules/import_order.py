@@ -57,6 +57,11 @@ CHS302 = register(
         ),
         bad="from core.capacity_planning import ClusterPlan\nimport boto3",
         good="import boto3\n\nfrom core.capacity_planning import ClusterPlan",
+        exemptions=(
+            "imports inside functions",
+            "imports in `if TYPE_CHECKING:` blocks",
+            "imports in `try:` blocks (the optional-dependency pattern)",
+        ),
         options=("chs-first-party",),
         mirror="none",
         ruff="I001 (unsorted-imports), with `known-first-party` set",
@@ -227,18 +232,37 @@ def _is_type_checking_test(test: ast.expr) -> bool:
 
 
 def _is_skipped_block(statement: ast.stmt) -> bool:
-    """`if TYPE_CHECKING:`, or a try/if block of only imports, pass and simple assignments."""
+    """`if TYPE_CHECKING:`, or a try/if block of only imports, pass and simple assignments.
+
+    `elif` branches and blocks nested in the block are held to the same test (iteratively: an `elif` chain
+    can be thousands of branches deep).
+    """
     if isinstance(statement, ast.If) and _is_type_checking_test(statement.test):
         return True
-    if not isinstance(statement, (ast.Try, ast.If)) and type(statement).__name__ != "TryStar":
+    if not _is_block(statement):
         return False
-    nested: List[ast.stmt] = []
-    for name in ("body", "orelse", "finalbody"):
-        nested.extend(getattr(statement, name, ()))
-    for handler in getattr(statement, "handlers", ()):
-        nested.extend(handler.body)
-    return bool(nested) and all(
-        isinstance(inner, (ast.Import, ast.ImportFrom, ast.Pass, ast.Assign))
-        or (isinstance(inner, ast.Expr) and isinstance(inner.value, ast.Constant))
-        for inner in nested
-    )
+    pending: List[ast.stmt] = [statement]
+    while pending:
+        block = pending.pop()
+        nested: List[ast.stmt] = []
+        for name in ("body", "orelse", "finalbody"):
+            nested.extend(getattr(block, name, ()))
+        for handler in getattr(block, "handlers", ()):
+            nested.extend(handler.body)
+        if not nested:
+            return False
+        for inner in nested:
+            if isinstance(inner, ast.If) and _is_type_checking_test(inner.test):
+                continue
+            if _is_block(inner):
+                pending.append(inner)
+            elif not (
+                isinstance(inner, (ast.Import, ast.ImportFrom, ast.Pass, ast.Assign, ast.AnnAssign))
+                or (isinstance(inner, ast.Expr) and isinstance(inner.value, ast.Constant))
+            ):
+                return False
+    return True
+
+
+def _is_block(statement: ast.stmt) -> bool:
+    return isinstance(statement, (ast.Try, ast.If)) or type(statement).__name__ == "TryStar"
