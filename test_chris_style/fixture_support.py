@@ -44,6 +44,7 @@ class Fixture:
     negatives: Set[Tuple[int, str]]  # (line, code) marked '# ok:'
     options: Options
     requires_python: Tuple[int, int] = (3, 0)
+    option_pairs: Tuple[Tuple[str, str], ...] = ()  # The file's own '# fixture-options:' as written
 
     @property
     def relative_path(self) -> str:
@@ -71,7 +72,7 @@ def load_fixture(path: str) -> Fixture:
     source = data.decode(encoding)
     expected: Set[Position] = set()
     negatives: Set[Tuple[int, str]] = set()
-    option_pairs: List[Tuple[str, str]] = [("extend-select", ",".join(opt_in_codes()))]  # Every rule runs
+    option_pairs: List[Tuple[str, str]] = []
     requires = _REQUIRES.search(data.decode(encoding, "replace"))
     requires_python = (int(requires.group("major")), int(requires.group("minor"))) if requires else (3, 0)
     if sys.version_info < requires_python:
@@ -95,5 +96,7 @@ def load_fixture(path: str) -> Fixture:
         if match:
             for pair in match.group("pairs").split(";"):
                 name, _, value = pair.partition("=")
-                option_pairs.append((name, value))
-    return Fixture(path, source, expected, negatives, options_from_mapping(option_pairs, opt_in_codes()), requires_python)
+                option_pairs.append((name.strip(), value.strip()))
+    every_rule = [("extend-select", ",".join(opt_in_codes())), *option_pairs]  # Opt-in rules run too
+    options = options_from_mapping(every_rule, opt_in_codes())
+    return Fixture(path, source, expected, negatives, options, requires_python, tuple(option_pairs))
