@@ -1,9 +1,9 @@
-"""The engine's own collector: import bindings and classes, shared by every rule family through FileContext."""
+"""The engine's own collector: imports, classes and functions, shared by every family through FileContext."""
 import ast
 import logging
 from typing import Optional
 
-from chris_style.context import ImportBinding
+from chris_style.context import FunctionInfo, ImportBinding
 from chris_style.engine import Family, visits
 
 logger = logging.getLogger(__name__)
@@ -31,6 +31,29 @@ class FileFacts(Family):
                 continue
             name = alias.asname or alias.name
             self.file.imports[name] = ImportBinding(name, module, alias.name, kind, node)
+
+    @visits(ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+    def function(self, node: ast.AST, parent: Optional[ast.AST]) -> None:
+        self.file.functions[id(node)] = FunctionInfo(node, self.walk.scopes)
+
+    @visits(ast.Return)
+    def return_(self, node: ast.Return, parent: Optional[ast.AST]) -> None:
+        value = node.value
+        if value is None or (isinstance(value, ast.Constant) and value.value is None):
+            return
+        info = self._innermost_function()
+        if info is not None:
+            info.returns_value = True
+
+    @visits(ast.Yield, ast.YieldFrom)
+    def yield_(self, node: ast.AST, parent: Optional[ast.AST]) -> None:
+        info = self._innermost_function()
+        if info is not None:
+            info.yields = True
+
+    def _innermost_function(self) -> Optional[FunctionInfo]:
+        function = self.walk.function
+        return None if function is None else self.file.functions.get(id(function))
 
     @visits(ast.ClassDef)
     def class_def(self, node: ast.ClassDef, parent: Optional[ast.AST]) -> None:

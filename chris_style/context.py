@@ -47,6 +47,34 @@ class ImportBinding:
     node: ast.stmt
 
 
+class FunctionInfo:
+    """Facts about one function or lambda, gathered by the engine's collector during the walk."""
+
+    __slots__ = ("node", "enclosing", "returns_value", "yields")
+
+    def __init__(self, node: ast.AST, enclosing: Sequence[ast.AST]):
+        self.node = node
+        self.enclosing = tuple(enclosing)  # Enclosing scopes, innermost last
+        self.returns_value = False
+        self.yields = False
+
+    @property
+    def owner_class(self) -> Optional[ast.ClassDef]:
+        if self.enclosing and isinstance(self.enclosing[-1], ast.ClassDef):
+            return self.enclosing[-1]
+        return None
+
+    @property
+    def nested_in_function(self) -> bool:
+        return any(not isinstance(scope, ast.ClassDef) for scope in self.enclosing)
+
+    def is_public_hook(self, file: "FileContext") -> bool:
+        """A public method of a class with an external base: its signature belongs to the framework."""
+        owner = self.owner_class
+        name = getattr(self.node, "name", "")
+        return owner is not None and bool(name) and not name.startswith("_") and file.is_external_class(owner)
+
+
 class FileContext:
     def __init__(self, filename: str, options: Options, lines: Optional[Sequence[str]] = None):
         self.filename = filename
@@ -58,6 +86,7 @@ class FileContext:
         self.classifier = ImportClassifier(filename, options.first_party)
         self.imports: Dict[str, ImportBinding] = {}
         self.classes: Dict[str, ast.ClassDef] = {}
+        self.functions: Dict[int, FunctionInfo] = {}  # id(node) -> facts, for functions and lambdas in order
         self._external_classes: Dict[str, bool] = {}
 
     @property

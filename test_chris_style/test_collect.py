@@ -45,3 +45,33 @@ def test_WHEN_classes_collected_THEN_module_level_class_wins_over_nested_namesak
     # Check our results
     expected = {"A": 3, "B": 4}
     assert expected == {name: node.lineno for name, node in file.classes.items()}
+
+
+def test_WHEN_functions_collected_THEN_returns_and_yields_belong_to_their_own_function():
+    # Set up our test
+    source = (
+        "def returns():\n"
+        "    def inner():\n"
+        "        yield 1\n"
+        "    return inner\n"
+        "def bare():\n"
+        "    return None\n"
+        "async def gen():\n"
+        "    yield from x\n"
+        "f = lambda: (yield)\n"
+    )
+    file = FileContext("mod.py", Options(), source.splitlines(keepends=True))
+
+    # Run our test
+    Engine([FileFacts]).run(ast.parse(source), file)
+
+    # Check our results
+    expected = [
+        ("returns", True, False, 0), ("inner", False, True, 1), ("bare", False, False, 0),
+        ("gen", False, True, 0), ("<lambda>", False, True, 0),
+    ]
+    actual = [
+        (getattr(info.node, "name", "<lambda>"), info.returns_value, info.yields, len(info.enclosing))
+        for info in file.functions.values()
+    ]
+    assert expected == actual

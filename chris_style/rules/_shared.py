@@ -1,10 +1,8 @@
 """Helpers shared by several rule families (classification of functions and targets)."""
 import ast
-from typing import Optional, Sequence
 
 from chris_style.context import FileContext, decorator_names
 
-FUNCTION_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
 FIXTURE_DECORATORS = frozenset({"pytest.fixture", "fixture", "pytest_asyncio.fixture"})
 CLICK_DECORATOR_SUFFIXES = ("command", "group")
 
@@ -31,30 +29,3 @@ def is_click_command(node: ast.AST) -> bool:
         if name.rsplit(".", 1)[-1] in CLICK_DECORATOR_SUFFIXES:
             return True
     return False
-
-
-class FunctionInfo:
-    """What the typing and naming rules need to know about one function, gathered during the walk."""
-
-    __slots__ = ("node", "enclosing", "returns_value", "yields")
-
-    def __init__(self, node: ast.AST, enclosing: Sequence[ast.AST]):
-        self.node = node
-        self.enclosing = tuple(enclosing)  # Enclosing scopes, innermost last
-        self.returns_value = False
-        self.yields = False
-
-    @property
-    def owner_class(self) -> Optional[ast.ClassDef]:
-        if self.enclosing and isinstance(self.enclosing[-1], ast.ClassDef):
-            return self.enclosing[-1]
-        return None
-
-    @property
-    def nested_in_function(self) -> bool:
-        return any(not isinstance(scope, ast.ClassDef) for scope in self.enclosing)
-
-    def is_public_hook(self, file: FileContext) -> bool:
-        """A public method of a class with an external base: its signature belongs to the framework."""
-        owner = self.owner_class
-        return owner is not None and not self.node.name.startswith("_") and file.is_external_class(owner)

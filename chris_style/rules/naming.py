@@ -7,7 +7,7 @@ from typing import Dict, List, Optional, Set, Tuple
 
 from chris_style.engine import Family, Position, at_end, visits
 from chris_style.registry import Rule, register
-from chris_style.rules._shared import FunctionInfo, is_snake_case, is_test_function
+from chris_style.rules._shared import is_snake_case, is_test_function
 
 logger = logging.getLogger(__name__)
 
@@ -151,7 +151,6 @@ class NamingRules(Family):
 
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[arg-type]
-        self._functions: List[FunctionInfo] = []
         self._module_bindings: Dict[str, int] = {}
         self._constant_candidates: List[Tuple[ast.Name, ast.expr]] = []
         self._declared_global: Set[str] = set()
@@ -161,13 +160,12 @@ class NamingRules(Family):
 
     @visits(ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
     def function(self, node: ast.AST, parent: Optional[ast.AST]) -> None:
-        self._functions.append(FunctionInfo(node, self.walk.scopes))
         if not isinstance(node, ast.Lambda) and self.walk.at_module_level:
             self._bind(node.name)  # type: ignore[attr-defined]
 
     @at_end(code="CHS201")
     def function_names(self) -> None:
-        for info in self._functions:
+        for info in self.file.functions.values():
             node = info.node
             if isinstance(node, ast.Lambda) or is_snake_case(node.name):  # type: ignore[attr-defined]
                 continue
@@ -289,7 +287,7 @@ class NamingRules(Family):
 
     @at_end(code="CHS205")
     def parameter_names(self) -> None:
-        for info in self._functions:
+        for info in self.file.functions.values():
             arguments = info.node.args  # type: ignore[attr-defined]
             parameters = [*arguments.posonlyargs, *arguments.args, arguments.vararg, *arguments.kwonlyargs,
                           arguments.kwarg]

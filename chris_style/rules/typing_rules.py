@@ -1,11 +1,12 @@
 """CHS1: type annotations (§2 Type System & Annotations, §11 API Design)."""
 import ast
 import logging
-from typing import Dict, List, Optional, Tuple
+from typing import List, Optional, Tuple
 
+from chris_style.context import FunctionInfo
 from chris_style.engine import Family, at_end, visits
 from chris_style.registry import Rule, register
-from chris_style.rules._shared import FunctionInfo, is_click_command, is_dunder, is_test_function
+from chris_style.rules._shared import is_click_command, is_dunder, is_test_function
 
 logger = logging.getLogger(__name__)
 
@@ -174,31 +175,11 @@ class TypingRules(Family):
 
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[arg-type]
-        self._functions: Dict[int, FunctionInfo] = {}
         self._lookalikes: List[Tuple[Tuple[int, int], str]] = []
 
-    @visits(ast.FunctionDef, ast.AsyncFunctionDef)
-    def function(self, node: ast.AST, parent: Optional[ast.AST]) -> None:
-        self._functions[id(node)] = FunctionInfo(node, self.walk.scopes)
-
-    @visits(ast.Return)
-    def return_(self, node: ast.Return, parent: Optional[ast.AST]) -> None:
-        value = node.value
-        if value is None or (isinstance(value, ast.Constant) and value.value is None):
-            return
-        info = self._innermost()
-        if info is not None:
-            info.returns_value = True
-
-    @visits(ast.Yield, ast.YieldFrom)
-    def yield_(self, node: ast.AST, parent: Optional[ast.AST]) -> None:
-        info = self._innermost()
-        if info is not None:
-            info.yields = True
-
-    def _innermost(self) -> Optional[FunctionInfo]:
-        function = self.walk.function
-        return None if function is None else self._functions.get(id(function))
+    def _functions(self) -> List[FunctionInfo]:
+        """Functions and methods (not lambdas), from the engine's collector."""
+        return [info for info in self.file.functions.values() if not isinstance(info.node, ast.Lambda)]
 
     # -- CHS101, CHS150 ---------------------------------------------------------------------------------
 
@@ -215,14 +196,14 @@ class TypingRules(Family):
 
     @at_end(code="CHS101")
     def missing_return_annotation(self) -> None:
-        for info in self._functions.values():
+        for info in self._functions():
             if (info.returns_value or info.yields) and self._return_rules_apply(info):
                 verb = "yields" if info.yields and not info.returns_value else "returns"
                 self.report(CHS101, info.node, name=info.node.name, verb=verb)  # type: ignore[attr-defined]
 
     @at_end(code="CHS150")
     def missing_none_annotation(self) -> None:
-        for info in self._functions.values():
+        for info in self._functions():
             if not (info.returns_value or info.yields) and self._return_rules_apply(info):
                 self.report(CHS150, info.node, name=info.node.name)  # type: ignore[attr-defined]
 
@@ -230,7 +211,7 @@ class TypingRules(Family):
 
     @at_end(code="CHS102")
     def missing_parameter_annotation(self) -> None:
-        for info in self._functions.values():
+        for info in self._functions():
             node = info.node
             if is_test_function(node, self.file) or is_click_command(node) or info.is_public_hook(self.file):
                 continue
