@@ -11,7 +11,7 @@ import logging
 import os
 import tokenize
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, List, Optional, Sequence, Set
+from typing import Dict, FrozenSet, List, Optional, Sequence
 
 from chris_style.imports import ImportClassifier, ImportKind
 from chris_style.options import Options
@@ -118,19 +118,34 @@ class FileContext:
         Marker bases (``ABC``, ``Generic[...]``, ``Protocol``, enums, ``NamedTuple``, ``TypedDict``,
         ``object``, builtin exceptions) do not count. Call it once the whole file has been walked.
         """
+        known = self._external_classes
+        if id(node) in known:
+            return known[id(node)]
+        # Depth-first over same-file bases, remembering who led to whom: when an external base turns up,
+        # every class on the path to it is external; when none does, no class reached is. Each class is
+        # resolved once per file, so a long chain of subclasses stays linear.
+        led_by: Dict[int, Optional[ast.ClassDef]] = {id(node): None}
         pending: List[ast.ClassDef] = [node]
-        seen: Set[int] = set()
         while pending:
             current = pending.pop()
-            if id(current) in seen:
-                continue
-            seen.add(id(current))
+            found = known.get(id(current)) is True or any(
+                self._classify_base(base) is True for base in current.bases
+            )
+            if found:
+                step: Optional[ast.ClassDef] = current
+                while step is not None:
+                    known[id(step)] = True
+                    step = led_by[id(step)]
+                return True
+            if id(current) in known:
+                continue  # Known not external
             for base in current.bases:
                 verdict = self._classify_base(base)
-                if verdict is True:
-                    return True
-                if isinstance(verdict, ast.ClassDef):
+                if isinstance(verdict, ast.ClassDef) and id(verdict) not in led_by:
+                    led_by[id(verdict)] = current
                     pending.append(verdict)
+        for class_id in led_by:
+            known[class_id] = False
         return False
 
     def _classify_base(self, base: ast.expr) -> object:

@@ -111,3 +111,23 @@ def test_WHEN_names_read_THEN_dotted_and_decorator_names_unwrap():
     # TEST: dotted names
     assert ["x", "y"] == context.dotted_name(ast.parse("x.y", mode="eval").body)
     assert None == context.dotted_name(ast.parse("x().y", mode="eval").body)
+
+
+def test_WHEN_long_subclass_chain_resolved_THEN_each_base_classified_a_bounded_number_of_times():
+    # Set up our test
+    count = 400
+    for root_base in ("logging.Formatter", "object"):
+        source = f"import logging\nclass C0({root_base}): pass\n" + "".join(
+            f"class C{index}(C{index - 1}): pass\n" for index in range(1, count)
+        )
+        file = _file_with(source)
+        classes = list(file.classes.values())
+
+        # Run our test: ask from the deepest subclass up, the worst order for a naive walk
+        with mock.patch.object(FileContext, "_classify_base", autospec=True,
+                               side_effect=FileContext._classify_base) as mock_classify:
+            actual = {file.is_external_class(node) for node in reversed(classes)}
+
+        # Check our results
+        assert {root_base != "object"} == actual
+        assert mock_classify.call_count <= 3 * count

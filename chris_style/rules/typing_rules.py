@@ -1,7 +1,7 @@
 """CHS1: type annotations (§2 Type System & Annotations, §11 API Design)."""
 import ast
 import logging
-from typing import List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from chris_style.context import FunctionInfo
 from chris_style.engine import Family, at_end, visits
@@ -176,6 +176,7 @@ class TypingRules(Family):
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[arg-type]
         self._lookalikes: List[Tuple[Tuple[int, int], str]] = []
+        self._set_elsewhere: Dict[int, bool] = {}
 
     def _functions(self) -> List[FunctionInfo]:
         """Functions and methods (not lambdas), from the engine's collector."""
@@ -183,15 +184,22 @@ class TypingRules(Family):
 
     # -- CHS101, CHS150 ---------------------------------------------------------------------------------
 
+    def _signature_set_elsewhere(self, info: FunctionInfo) -> bool:
+        """Test functions and fixtures, click commands, framework hooks: someone else owns the signature."""
+        verdict = self._set_elsewhere.get(id(info.node))
+        if verdict is None:
+            node = info.node
+            verdict = is_test_function(node, self.file) or is_click_command(node) or info.is_public_hook(self.file)
+            self._set_elsewhere[id(node)] = verdict
+        return verdict
+
     def _return_rules_apply(self, info: FunctionInfo) -> bool:
         node = info.node
         return not (
             node.returns is not None  # type: ignore[attr-defined]
             or is_dunder(node.name)  # type: ignore[attr-defined]
             or info.nested_in_function
-            or is_test_function(node, self.file)
-            or is_click_command(node)
-            or info.is_public_hook(self.file)
+            or self._signature_set_elsewhere(info)
         )
 
     @at_end(code="CHS101")
@@ -213,7 +221,7 @@ class TypingRules(Family):
     def missing_parameter_annotation(self) -> None:
         for info in self._functions():
             node = info.node
-            if is_test_function(node, self.file) or is_click_command(node) or info.is_public_hook(self.file):
+            if self._signature_set_elsewhere(info):
                 continue
             arguments = node.args  # type: ignore[attr-defined]
             positional = [*arguments.posonlyargs, *arguments.args]
