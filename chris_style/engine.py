@@ -146,6 +146,10 @@ class Family:
         self.file = file
         self.walk = walk
         self._findings = findings
+        self.setup()
+
+    def setup(self) -> None:
+        """Per-file state: families override this instead of ``__init__``."""
 
     @classmethod
     def applies_to(cls, file: FileContext) -> bool:

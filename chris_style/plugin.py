@@ -8,7 +8,7 @@ from typing import Any, ClassVar, Iterator, List, Optional, Sequence, Tuple, Typ
 from chris_style import __version__
 from chris_style.collect import FileFacts
 from chris_style.context import FileContext
-from chris_style.engine import Engine, Finding
+from chris_style.engine import INTERNAL_ERROR_CODE, Engine, Finding
 from chris_style.options import InvalidOptionValue, Options, add_flake8_options, options_from_flake8
 from chris_style.registry import opt_in_codes
 from chris_style.rules import FAMILIES
@@ -73,5 +73,10 @@ class Plugin:
             if Plugin._last_tree_id == id(self._tree):
                 return
             Plugin._last_tree_id = id(self._tree)
-        for line, column, message in check_tree(self._tree, self._filename, self.options, self._lines):
+        try:
+            findings = check_tree(self._tree, self._filename, self.options, self._lines)
+        except Exception as exc:  # noqa: B902 - the last guard: a bug outside any rule must not abort flake8
+            logger.debug(f"{self._filename}: the engine failed", exc_info=exc)
+            findings = [(1, 0, f"{INTERNAL_ERROR_CODE} internal error in the engine: {type(exc).__name__}: {exc}")]
+        for line, column, message in findings:
             yield line, column, message, type(self)

@@ -236,3 +236,16 @@ def test_WHEN_plugin_registered_twice_THEN_no_crash_AND_findings_reported_once()
     expected = [(1, 0, "CHS202 class name 'bad_name' should be PascalCase", Plugin)]
     assert (expected, []) == (first, second)
     assert 1 == option_manager.extend_default_ignore.call_count
+
+
+def test_WHEN_engine_itself_fails_THEN_one_internal_error_line_instead_of_exception():
+    # Set up our test
+    plugin = Plugin(tree=ast.parse("x = 1\n"), filename="mod.py", lines=["x = 1\n"])
+
+    # Run our test
+    with mock.patch("chris_style.plugin.FileContext", side_effect=OSError("disk gone")):
+        actual = list(plugin.run())
+
+    # Check our results
+    expected = [(1, 0, "CHS000 internal error in the engine: OSError: disk gone", Plugin)]
+    assert expected == actual

@@ -128,8 +128,7 @@ class _ImportEntry:
 class ImportRules(Family):
     rules = (CHS301, CHS302, CHS303, CHS350)
 
-    def __init__(self, *args: object) -> None:
-        super().__init__(*args)  # type: ignore[arg-type]
+    def setup(self) -> None:
         self._module: Optional[ast.Module] = None
 
     @visits(ast.ImportFrom, code="CHS301")

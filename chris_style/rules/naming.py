@@ -38,6 +38,7 @@ CHS201 = register(
             "test functions in test files (names starting with `test`): their shape is CHS501's business, and "
             "the guide's own `test_WHEN_..._THEN_...` names are not snake_case",
         ),
+        options=("chs-test-files",),
         mirror="none",
         ruff="N802 (invalid-function-name)",
     )
@@ -93,6 +94,10 @@ CHS203 = register(
         ),
         mirror="none",
         ruff="none (pep8-naming checks only the opposite direction); closest is N816",
+        decisions=(
+            "A container of constant names (`WEEKDAYS = (MONDAY, TUESDAY)`) counts as a constant, like "
+            "arithmetic of constants does; a plain alias (`timeout = DEFAULT_TIMEOUT`) does not."
+        ),
     )
 )
 
@@ -149,8 +154,7 @@ CHS205 = register(
 class NamingRules(Family):
     rules = (CHS201, CHS202, CHS203, CHS204, CHS205)
 
-    def __init__(self, *args: object) -> None:
-        super().__init__(*args)  # type: ignore[arg-type]
+    def setup(self) -> None:
         self._module_bindings: Dict[str, int] = {}
         self._constant_candidates: List[Tuple[ast.Name, ast.expr]] = []
         self._declared_global: Set[str] = set()

@@ -38,6 +38,7 @@ CHS101 = register(
         bad="def get_md5_of_file(file: LocalFile):\n    return hashlib.md5(file.read()).hexdigest()",
         good="def get_md5_of_file(file: LocalFile) -> str:\n    return hashlib.md5(file.read()).hexdigest()",
         exemptions=_COMMON_EXEMPTIONS,
+        options=("chs-test-files",),
         mirror="none",
         ruff="ANN201 / ANN202 / ANN206 (flake8-annotations' missing-return-type rules)",
         decisions=(
@@ -72,8 +73,13 @@ CHS102 = register(
             "click commands and groups (click supplies and converts the values)",
             "public methods of classes with an external base (the framework fixes their signature)",
         ),
+        options=("chs-test-files",),
         mirror="none",
         ruff="ANN001 (missing type annotation for function argument)",
+        decisions=(
+            "Dunder methods are not public hooks: `__init__(self, fmt)` on a `logging.Formatter` subclass still "
+            "needs annotations, since the class's own code defines and calls them."
+        ),
     )
 )
 
@@ -164,6 +170,7 @@ CHS150 = register(
         bad="def set_work_item(self, new_work_item: Any):\n    self.work_item = new_work_item",
         good="def set_work_item(self, new_work_item: Any) -> None:\n    self.work_item = new_work_item",
         exemptions=_COMMON_EXEMPTIONS,
+        options=("chs-test-files",),
         mirror="none",
         ruff="ANN201 / ANN202 (they flag missing `-> None` too)",
     )
@@ -173,8 +180,7 @@ CHS150 = register(
 class TypingRules(Family):
     rules = (CHS101, CHS102, CHS103, CHS104, CHS150)
 
-    def __init__(self, *args: object) -> None:
-        super().__init__(*args)  # type: ignore[arg-type]
+    def setup(self) -> None:
         self._lookalikes: List[Tuple[Tuple[int, int], str]] = []
         self._set_elsewhere: Dict[int, bool] = {}
 
