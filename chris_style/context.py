@@ -30,7 +30,7 @@ MARKER_BASES = frozenset(
         "MemoryError", "NameError", "OSError", "EnvironmentError", "IOError", "RuntimeError",
         "NotImplementedError", "RecursionError", "SyntaxError", "SystemError", "TypeError", "ValueError",
         "UnicodeError", "UnicodeDecodeError", "UnicodeEncodeError", "ConnectionError", "TimeoutError",
-        "FileExistsError", "FileNotFoundError", "PermissionError", "LookupError", "StopIteration",
+        "FileExistsError", "FileNotFoundError", "PermissionError", "StopIteration",
         "Warning", "UserWarning", "DeprecationWarning", "RuntimeWarning",
     }
 )

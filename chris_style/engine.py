@@ -216,7 +216,8 @@ class Engine:
         dispatch = {node_type: handlers for node_type, handlers in dispatch.items() if handlers}
 
         def fail(spec: _HandlerSpec, exc: BaseException) -> None:
-            findings.append((1, 0, f"{INTERNAL_ERROR_CODE} internal error in {spec.label}: {type(exc).__name__}: {exc}"))
+            message = f"{INTERNAL_ERROR_CODE} internal error in {spec.label}: {type(exc).__name__}: {exc}"
+            findings.append((1, 0, message))
             logger.debug(f"{file.filename}: {spec.family.__name__}.{spec.method} failed", exc_info=exc)
             failed[spec.label] = True
             if spec.family_wide:

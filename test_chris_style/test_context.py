@@ -110,7 +110,7 @@ def test_WHEN_names_read_THEN_dotted_and_decorator_names_unwrap():
 
     # TEST: dotted names
     assert ["x", "y"] == context.dotted_name(ast.parse("x.y", mode="eval").body)
-    assert None == context.dotted_name(ast.parse("x().y", mode="eval").body)
+    assert None is context.dotted_name(ast.parse("x().y", mode="eval").body)
 
 
 def test_WHEN_long_subclass_chain_resolved_THEN_each_base_classified_a_bounded_number_of_times():
