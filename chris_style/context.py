@@ -81,7 +81,7 @@ class FileContext:
         self.options = options
         self.is_stdin = filename in STDIN_NAMES
         self.basename = os.path.basename(filename)
-        self.is_test = any(fnmatch.fnmatch(self.basename, pattern) for pattern in options.test_files)
+        self.is_test = is_test_file(filename, options.test_files)
         self._lines = lines
         self.classifier = ImportClassifier(filename, options.first_party)
         self.imports: Dict[str, ImportBinding] = {}
@@ -166,6 +166,20 @@ class FileContext:
 
     def classify_module(self, module: str, level: int = 0) -> ImportKind:
         return self.classifier.classify(module, level)
+
+
+def is_test_file(filename: str, patterns: Sequence[str]) -> bool:
+    """Whether a file is a test file: a pattern without '/' matches the base name (``test_*.py``); one with
+    '/' matches the end of the path (``tests/*.py`` matches ``/repo/tests/helpers.py``)."""
+    path = filename.replace(os.sep, "/")
+    basename = path.rsplit("/", 1)[-1]
+    for pattern in patterns:
+        if "/" in pattern:
+            if fnmatch.fnmatchcase(path, pattern) or fnmatch.fnmatchcase(path, "*/" + pattern.lstrip("/")):
+                return True
+        elif fnmatch.fnmatchcase(basename, pattern):
+            return True
+    return False
 
 
 def dotted_name(node: ast.expr) -> Optional[List[str]]:

@@ -57,7 +57,8 @@ def add_flake8_options(option_manager: Any) -> None:
         "--chs-test-files",
         default=",".join(DEFAULT_TEST_FILES),
         parse_from_config=True,
-        help="chris_style: comma-separated globs of test file names (default: %(default)s)",
+        help="chris_style: comma-separated globs of test files; without '/' they match the base name "
+        "(default: %(default)s)",
     )
     option_manager.add_option(
         "--chs-test-name-pattern",

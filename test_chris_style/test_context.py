@@ -30,6 +30,10 @@ def test_WHEN_file_named_THEN_test_status_follows_globs():
     # TEST: custom globs
     assert True == FileContext("a/check_x.py", Options(test_files=("check_*.py",))).is_test
 
+    # TEST: a glob with a folder matches the end of the path
+    assert True == FileContext("/repo/tests/helpers.py", Options(test_files=("tests/*.py",))).is_test
+    assert False == FileContext("/repo/src/helpers.py", Options(test_files=("tests/*.py",))).is_test
+
 
 def test_WHEN_lines_not_given_THEN_read_from_disk_with_declared_encoding(tmp_path):
     # Set up our test
