@@ -1,4 +1,4 @@
-"""Helpers shared by several rule families (classification of functions and targets)."""
+"""Helpers shared by several rule families: name shapes and what kind of function a definition is."""
 import ast
 
 from chris_style.context import FileContext, decorator_names
