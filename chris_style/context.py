@@ -218,6 +218,16 @@ def _read_lines(filename: str) -> List[str]:
         return []
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        return data.decode(encoding).splitlines(keepends=True)
+        text = data.decode(encoding)
     except (SyntaxError, LookupError, UnicodeDecodeError):
-        return data.decode("utf-8", "replace").splitlines(keepends=True)
+        text = data.decode("utf-8", "replace")
+    return split_lines(text)
+
+
+def split_lines(text: str) -> List[str]:
+    """Lines as Python and flake8 count them: only \\n, \\r\\n and \\r end a line.
+
+    ``str.splitlines`` also splits at form feeds, U+2028 and others, which would shift every line number
+    after them.
+    """
+    return io.StringIO(text, newline=None).readlines()

@@ -17,6 +17,7 @@ import tokenize
 from dataclasses import dataclass
 from typing import List, Set, Tuple
 
+from chris_style.context import split_lines
 from chris_style.options import Options, options_from_mapping
 from chris_style.registry import opt_in_codes
 
@@ -52,7 +53,7 @@ class Fixture:
 
     @property
     def lines(self) -> List[str]:
-        return self.source.splitlines(keepends=True)
+        return split_lines(self.source)
 
     def tree(self) -> ast.AST:
         return ast.parse(self.source, filename=self.path)

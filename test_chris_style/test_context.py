@@ -135,3 +135,17 @@ def test_WHEN_long_subclass_chain_resolved_THEN_each_base_classified_a_bounded_n
         # Check our results
         assert {root_base != "object"} == actual
         assert mock_classify.call_count <= 3 * count
+
+
+def test_WHEN_file_has_unicode_line_separators_THEN_line_numbers_match_python(tmp_path):
+    # Set up our test
+    path = tmp_path / "separators.py"
+    path.write_text("A = 'x\u2028y\x0cz'\r\nB = 1\rC = 2\n", encoding="utf-8")
+
+    # Run our test
+    file = FileContext(str(path), Options())
+
+    # Check our results
+    expected = ["A = 'x\u2028y\x0cz'\n", "B = 1\n", "C = 2\n"]
+    assert expected == list(file.lines)
+    assert 3 == len(ast.parse(path.read_bytes()).body)

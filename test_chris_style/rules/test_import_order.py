@@ -3,6 +3,8 @@ import sys
 import textwrap
 from typing import List, Optional, Tuple
 
+import hypothesis
+import hypothesis.strategies as st
 import pytest
 
 from chris_style.options import Options
@@ -206,3 +208,43 @@ def test_WHEN_statement_checked_for_skipped_block_THEN_only_import_blocks_skippe
 
     # Check our results
     assert expected == actual
+
+
+@hypothesis.settings(max_examples=150, deadline=None)
+@hypothesis.given(
+    kinds=st.lists(st.sampled_from(["stdlib", "third-party", "first-party"]), min_size=1, max_size=8),
+    blank_after=st.lists(st.booleans(), min_size=8, max_size=8),
+)
+def test_WHEN_import_blocks_generated_THEN_findings_match_an_independent_oracle(kinds, blank_after):
+    # Set up our test
+    modules = {"stdlib": "os", "third-party": "requests", "first-party": "mypkg"}
+    lines: List[str] = []
+    line_of: List[int] = []
+    for index, kind in enumerate(kinds):
+        lines.append(f"import {modules[kind]}\n")
+        line_of.append(len(lines))
+        if blank_after[index] and index < len(kinds) - 1:
+            lines.append("\n")
+    source = "".join(lines)
+    options = Options(first_party=("mypkg",), enabled_opt_in=frozenset({"CHS350"}))
+
+    # Run our test
+    findings = check_tree(ast.parse(source), "mod.py", options, lines)
+    actual = sorted((line, message.split()[0]) for line, _, message in findings)
+
+    # Check our results: the rules' definitions, computed directly
+    expected = []
+    for index, kind in enumerate(kinds):
+        if kind != "first-party" and "first-party" in kinds[:index]:
+            expected.append((line_of[index], "CHS302"))
+        blank = index > 0 and line_of[index] - line_of[index - 1] > 1
+        if index > 0 and kind == "first-party" and kinds[index - 1] != "first-party" and not blank:
+            expected.append((line_of[index], "CHS303"))
+    rank = {"stdlib": 0, "third-party": 1, "first-party": 2}
+    for index in range(1, len(kinds)):
+        blank = line_of[index] - line_of[index - 1] > 1
+        same = kinds[index] == kinds[index - 1]
+        if rank[kinds[index]] < max(rank[kind] for kind in kinds[:index]) or blank == same:
+            expected.append((line_of[index], "CHS350"))
+            break
+    assert sorted(expected) == actual

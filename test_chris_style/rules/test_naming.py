@@ -3,8 +3,11 @@ import sys
 import textwrap
 from typing import List, Optional, Sequence, Set, Tuple
 
+import hypothesis
+import hypothesis.strategies as st
 import pytest
 
+from chris_style.context import split_lines
 from chris_style.options import Options
 from chris_style.plugin import check_tree
 from chris_style.rules.naming import is_constant_value, is_pascal_case, is_screaming_snake_case
@@ -372,3 +375,23 @@ def test_WHEN_class_derives_from_marker_base_only_THEN_methods_and_parameters_no
     assert {"CHS201", "CHS205"} == _codes_at(actual, 12)
     # TEST: a builtin exception
     assert {"CHS201", "CHS205"} == _codes_at(actual, 17)
+
+
+@hypothesis.settings(max_examples=100, deadline=None)
+@hypothesis.given(
+    prefix=st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters='"\\'),
+                   max_size=12),
+    name=st.from_regex(r"[a-zé][a-zé0-9]{0,5}[A-ZÉ][a-zA-Zé0-9]{0,5}", fullmatch=True),
+)
+def test_WHEN_local_name_follows_non_ascii_text_THEN_column_is_its_utf8_byte_offset(prefix, name):
+    # Set up our test
+    line = f'    text = "{prefix}"; {name} = 1\n'
+    source = "def run() -> None:\n" + line
+
+    # Run our test
+    findings = check_tree(ast.parse(source), "mod.py", Options(), split_lines(source))
+    actual = [(row, column) for row, column, _ in findings]
+
+    # Check our results
+    expected = [(2, len(line[:line.index(f"; {name} =") + 2].encode("utf-8")))]
+    assert expected == actual
