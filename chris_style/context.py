@@ -101,9 +101,9 @@ class FileContext:
         lines = self.lines
         return lines[number - 1] if 0 < number <= len(lines) else ""
 
-    def has_blank_line_between(self, first_line: int, last_line: int) -> bool:
-        """Whether any line strictly between the two line numbers is blank."""
-        return any(not self.line(number).strip() for number in range(first_line + 1, last_line))
+    def blank_lines_between(self, first_line: int, last_line: int) -> int:
+        """How many lines strictly between the two line numbers are blank."""
+        return sum(1 for number in range(first_line + 1, last_line) if not self.line(number).strip())
 
     def comment_after(self, line_number: int, byte_column: int) -> Optional[str]:
         """The comment that follows column ``byte_column`` on a line, if the rest of the line is one."""

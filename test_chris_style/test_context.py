@@ -61,8 +61,8 @@ def test_WHEN_lines_inspected_THEN_blank_lines_and_comments_found():
     # Set up our test
     file = FileContext("mod.py", Options(), ["import os\n", "\n", "# note\n", "X = 'é'  # why\n"])
 
-    # TEST: blank line between 1 and 3, none between 2 and 4
-    assert (True, False) == (file.has_blank_line_between(1, 3), file.has_blank_line_between(3, 4))
+    # TEST: one blank line between 1 and 3, none between 3 and 4
+    assert (1, 0) == (file.blank_lines_between(1, 3), file.blank_lines_between(3, 4))
 
     # TEST: comment after a column counted in UTF-8 bytes ('é' is two bytes)
     assert "# why" == file.comment_after(4, len("X = 'é'".encode("utf-8")))

@@ -130,6 +130,7 @@ class ImportRules(Family):
 
     def setup(self) -> None:
         self._module: Optional[ast.Module] = None
+        self._block: Optional[List[_ImportEntry]] = None
 
     @visits(ast.ImportFrom, code="CHS301")
     def star_import(self, node: ast.ImportFrom, parent: Optional[ast.AST]) -> None:
@@ -141,6 +142,12 @@ class ImportRules(Family):
         self._module = node
 
     def _top_block(self) -> List[_ImportEntry]:
+        """The module's top import block, classified; worked out once and shared by CHS302, CHS303, CHS350."""
+        if self._block is None:
+            self._block = self._read_top_block()
+        return self._block
+
+    def _read_top_block(self) -> List[_ImportEntry]:
         entries: List[_ImportEntry] = []
         if self._module is None:
             return entries
@@ -184,7 +191,7 @@ class ImportRules(Family):
                 previous.kind.is_external
                 and entry.kind is ImportKind.FIRST_PARTY
                 and not entry.after_barrier
-                and not self.file.has_blank_line_between(previous.node.end_lineno, entry.node.lineno)  # type: ignore
+                and not self.file.blank_lines_between(previous.node.end_lineno, entry.node.lineno)  # type: ignore
             ):
                 self.report(CHS303, entry.node, module=entry.module)
 
@@ -197,7 +204,7 @@ class ImportRules(Family):
             if _GROUP_RANK[entry.kind] < _GROUP_RANK[highest]:  # type: ignore[index]
                 problem = f"{entry.kind.value} import '{entry.module}' after {highest.value} imports"  # type: ignore
             elif not entry.after_barrier:
-                blank_lines = self._blank_lines_between(previous.node, entry.node)
+                blank_lines = self.file.blank_lines_between(previous.node.end_lineno, entry.node.lineno)  # type: ignore
                 if entry.kind is previous.kind and blank_lines:
                     problem = f"blank line inside the {entry.kind.value} import group"
                 elif entry.kind is not previous.kind and blank_lines != 1:
@@ -208,12 +215,6 @@ class ImportRules(Family):
                 return
             if _GROUP_RANK[entry.kind] > _GROUP_RANK[highest]:  # type: ignore[index]
                 highest = entry.kind
-
-    def _blank_lines_between(self, first: ast.stmt, second: ast.stmt) -> int:
-        return sum(
-            1 for number in range(first.end_lineno + 1, second.lineno)  # type: ignore[operator]
-            if not self.file.line(number).strip()
-        )
 
 
 def _is_docstring(statement: ast.stmt) -> bool:
