@@ -15,7 +15,8 @@ _BLOCK_DOCS = (
     "The module's top import block is the run of module-level import statements after the docstring. "
     "`from __future__` imports are a preamble and take no part. `if TYPE_CHECKING:` blocks, and `try:`/`if` "
     "blocks that hold only imports, `pass` and simple assignments (the optional-dependency pattern), are "
-    "skipped: their imports are ignored for ordering and the block goes on after them. Any other statement "
+    "skipped: their imports are ignored for ordering and the block goes on after them; blank-line checks do "
+    "not apply across a skipped block, which separates the imports around it. Any other statement "
     "ends the block; imports after it are not checked (that is E402's business). Imports inside functions "
     "are never checked. An `import a, b` statement is classified by its first module."
 )
