@@ -121,19 +121,8 @@ class Walk:
         return None
 
     @property
-    def class_(self) -> Optional[ast.ClassDef]:
-        """The class whose body directly holds the current node, if any."""
-        if self.scopes and isinstance(self.scopes[-1], ast.ClassDef):
-            return self.scopes[-1]
-        return None
-
-    @property
     def at_module_level(self) -> bool:
         return not self.scopes
-
-    @property
-    def in_function(self) -> bool:
-        return any(isinstance(scope, _FUNCTION_TYPES) for scope in self.scopes)
 
 
 class Family:

@@ -160,11 +160,15 @@ def test_WHEN_walk_inspected_THEN_scope_helpers_describe_position():
     klass = ast.parse("class C:\n    pass\n").body[0]
 
     # TEST: module level
-    assert (True, None, None, False) == (walk.at_module_level, walk.function, walk.class_, walk.in_function)
+    assert (True, None) == (walk.at_module_level, walk.function)
 
     # TEST: a class inside a function
     walk.scopes.extend([function, klass])
-    assert (False, None, klass, True) == (walk.at_module_level, walk.function, walk.class_, walk.in_function)
+    assert (False, None) == (walk.at_module_level, walk.function)
+
+    # TEST: a function inside that class
+    walk.scopes.append(function)
+    assert (False, function) == (walk.at_module_level, walk.function)
 
 
 def test_WHEN_tree_is_deep_THEN_no_recursion_used():
