@@ -9,6 +9,8 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_TEST_FILES = ("test_*.py", "*_test.py", "conftest.py")
 DEFAULT_TEST_NAME_PATTERN = r"^test_WHEN_.+_THEN_.+"
+DEFAULT_MAX_UNDOCUMENTED_LITERAL_LINES = 20
+DEFAULT_MAX_UNSECTIONED_TEST_STATEMENTS = 6
 
 
 class InvalidOptionValue(Exception):
@@ -25,6 +27,8 @@ class Options:
     test_files: Tuple[str, ...] = DEFAULT_TEST_FILES
     test_name_pattern: Pattern[str] = field(default_factory=lambda: re.compile(DEFAULT_TEST_NAME_PATTERN))
     enabled_opt_in: FrozenSet[str] = frozenset()  # Opt-in codes (x50-x99) the user selected by their full code
+    max_undocumented_literal_lines: int = DEFAULT_MAX_UNDOCUMENTED_LITERAL_LINES  # CHS651
+    max_unsectioned_test_statements: int = DEFAULT_MAX_UNSECTIONED_TEST_STATEMENTS  # CHS552
 
 
 def parse_name_list(value: Any) -> Tuple[str, ...]:
@@ -46,6 +50,16 @@ def compile_test_name_pattern(value: str) -> Pattern[str]:
         raise InvalidOptionValue("chs-test-name-pattern", value, f"not a regular expression ({exc})") from None
 
 
+def parse_positive_int(option: str, value: Any, default: int) -> int:
+    """A whole number of at least 1; empty means the default."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return default
+    text = str(value).strip()
+    if not text.isdigit() or int(text) < 1:
+        raise InvalidOptionValue(option, text, "not a whole number of at least 1")
+    return int(text)
+
+
 def add_flake8_options(option_manager: Any) -> None:
     option_manager.add_option(
         "--chs-first-party",
@@ -65,6 +79,20 @@ def add_flake8_options(option_manager: Any) -> None:
         default=DEFAULT_TEST_NAME_PATTERN,
         parse_from_config=True,
         help="chris_style: regex that test function names must match (default: %(default)s)",
+    )
+    option_manager.add_option(
+        "--chs-max-undocumented-literal-lines",
+        default=str(DEFAULT_MAX_UNDOCUMENTED_LITERAL_LINES),
+        parse_from_config=True,
+        help="chris_style: CHS651 flags module-level data literals of at least this many lines without a "
+        "provenance comment (default: %(default)s)",
+    )
+    option_manager.add_option(
+        "--chs-max-unsectioned-test-statements",
+        default=str(DEFAULT_MAX_UNSECTIONED_TEST_STATEMENTS),
+        parse_from_config=True,
+        help="chris_style: CHS552 flags test bodies with more top-level statements than this and no section "
+        "comments (default: %(default)s)",
     )
 
 
@@ -98,6 +126,16 @@ def options_from_flake8(namespace: argparse.Namespace, opt_in_codes: Iterable[st
         test_files=parse_name_list(getattr(namespace, "chs_test_files", None)) or DEFAULT_TEST_FILES,
         test_name_pattern=compile_test_name_pattern(
             getattr(namespace, "chs_test_name_pattern", None) or DEFAULT_TEST_NAME_PATTERN
+        ),
+        max_undocumented_literal_lines=parse_positive_int(
+            "chs-max-undocumented-literal-lines",
+            getattr(namespace, "chs_max_undocumented_literal_lines", None),
+            DEFAULT_MAX_UNDOCUMENTED_LITERAL_LINES,
+        ),
+        max_unsectioned_test_statements=parse_positive_int(
+            "chs-max-unsectioned-test-statements",
+            getattr(namespace, "chs_max_unsectioned_test_statements", None),
+            DEFAULT_MAX_UNSECTIONED_TEST_STATEMENTS,
         ),
     )
 

@@ -53,3 +53,24 @@ def test_WHEN_opt_in_selection_computed_THEN_only_full_codes_enable():
 
     # TEST: the full code in select or extend-select does
     assert frozenset({"CHS150", "CHS350"}) == options.explicitly_selected(opt_in, ["CHS150"], ["CHS350"])
+
+
+def test_WHEN_number_options_given_THEN_whole_numbers_of_at_least_one_accepted():
+    # TEST: defaults when not given
+    actual = options.options_from_mapping([])
+    assert (20, 6) == (actual.max_undocumented_literal_lines, actual.max_unsectioned_test_statements)
+
+    # TEST: values from a config file, with spaces
+    actual = options.options_from_mapping(
+        [("chs-max-undocumented-literal-lines", " 40 "), ("chs-max-unsectioned-test-statements", "3")]
+    )
+    assert (40, 3) == (actual.max_undocumented_literal_lines, actual.max_unsectioned_test_statements)
+
+    # TEST: an empty value means the default
+    actual = options.options_from_mapping([("chs-max-undocumented-literal-lines", "")])
+    assert 20 == actual.max_undocumented_literal_lines
+
+    # TEST: zero, negative and non-numeric values raise with the option's name
+    for bad in ("0", "-3", "ten", "2.5"):
+        with pytest.raises(options.InvalidOptionValue, match="chs-max-unsectioned-test-statements"):
+            options.options_from_mapping([("chs-max-unsectioned-test-statements", bad)])
