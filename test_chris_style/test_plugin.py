@@ -22,7 +22,7 @@ SAMPLE = textwrap.dedent(
 
 
     def getValue(path: str):
-        print(os.path.join(path, helpers.NAME))
+        os.makedirs(os.path.join(path, helpers.NAME))
 
 
     def fetchValue(path: str) -> str:  # noqa: CHS201
@@ -223,7 +223,15 @@ def test_WHEN_plugin_registered_twice_THEN_no_crash_AND_findings_reported_once()
     source = "class bad_name:\n    pass\n"
     tree = ast.parse(source)
     option_manager = mock.Mock()
-    option_manager.add_option.side_effect = [None, None, None, argparse.ArgumentError(None, "conflicting")]
+    registered = set()
+
+    def add_option(name: str, **kwargs: object) -> None:
+        # argparse refuses an option string that is already registered
+        if name in registered:
+            raise argparse.ArgumentError(None, f"conflicting option string: {name}")
+        registered.add(name)
+
+    option_manager.add_option.side_effect = add_option
 
     # Run our test
     with mock.patch.object(Plugin, "_registered_twice", False), mock.patch.object(Plugin, "_last_tree_id", 0):
