@@ -91,7 +91,7 @@ def add_flake8_options(option_manager: Any) -> None:
         "--chs-max-unsectioned-test-statements",
         default=str(DEFAULT_MAX_UNSECTIONED_TEST_STATEMENTS),
         parse_from_config=True,
-        help="chris_style: CHS552 flags test bodies with more top-level statements than this and no section "
+        help="chris_style: CHS552 flags test bodies with at least this many top-level statements and no section "
         "comments (default: %(default)s)",
     )
 
