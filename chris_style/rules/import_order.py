@@ -37,7 +37,7 @@ CHS301 = register(
         why="The guide: \"explicit imports (no `import *`)\"; \"All imports are explicit\" (§11).",
         bad="from aws_interactions.s3_interactions import *",
         good="from aws_interactions.s3_interactions import S3ObjectDoesntExist, get_object",
-        mirror="none",
+        mirror="full",
         ruff="F403 (undefined-local-with-import-star)",
     )
 )

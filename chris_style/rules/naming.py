@@ -39,7 +39,21 @@ CHS201 = register(
             "the guide's own `test_WHEN_..._THEN_...` names are not snake_case",
         ),
         options=("chs-test-files",),
-        mirror="none",
+        mirror="partial",
+        mirror_notes=(
+            "Test functions and pytest fixtures: the pack cannot tell a test file, so it exempts functions named "
+            "`test*` and functions decorated `@pytest.fixture`, `@fixture` or `@pytest_asyncio.fixture` in every "
+            "file; the plugin checks them outside test files (`chs-test-files`). Framework hooks: the pack cannot "
+            "classify imports, so it counts a base as external when its first name is bound by an absolute import "
+            "statement outside function and class bodies (relative imports are first-party; marker bases as in the "
+            "plugin), directly or through at most two classes defined outside function and class bodies. So the pack "
+            "exempts the public methods the plugin checks when the base comes from a first-party module imported by "
+            "absolute name (auto-detected or named in `chs-first-party`), and checks the ones the plugin exempts when "
+            "the external base is reached only through an import inside a function or class body, through three or "
+            "more classes of the file, or through a class defined inside a function or class. Identifiers are matched "
+            "as written, while Python compares them after NFKC normalization: names spelled with compatibility "
+            "characters (fullwidth letters, ligatures) can be judged differently."
+        ),
         ruff="N802 (invalid-function-name)",
     )
 )
@@ -58,7 +72,11 @@ CHS202 = register(
         why="The guide: \"`PascalCase` for classes\" (`CaptureNodesPlan`, `AwsClientProvider`, `RESTPath`).",
         bad="class capture_nodes_plan:\n    ...",
         good="class CaptureNodesPlan:\n    ...",
-        mirror="none",
+        mirror="partial",
+        mirror_notes=(
+            "Identifiers are matched as written, while Python compares them after NFKC normalization: names spelled "
+            "with compatibility characters (fullwidth letters, ligatures) can be judged differently."
+        ),
         ruff="N801 (invalid-class-name)",
     )
 )
@@ -92,7 +110,19 @@ CHS203 = register(
             "names that frameworks require in lower case: `pytest_plugins`, `app_name`, `default_app_config`",
             "`None`, empty containers and anything computed by a call (`logger = logging.getLogger(...)`)",
         ),
-        mirror="none",
+        mirror="partial",
+        mirror_notes=(
+            "A value that uses a lower-case module constant counts as constant in the pack only when that constant's "
+            "own value is made of literals and SCREAMING_SNAKE_CASE names: longer chains (`a = 1`, `b = a + 1`, `c = "
+            "b + 1`: `c`) are flagged by the plugin only, and the pack does not require the lower-case constant to be "
+            "bound above its use (`b = a + 1` above `a = 1`: `b` is flagged by the pack only). A name repeated among "
+            "the targets of one chained assignment (`a = a = 1`) is flagged by the pack only; a `:=` in the "
+            "decorators or default values of a module-level function rebinds a module name for the plugin only. "
+            "Letters whose upper-case mapping changed between the Unicode versions of Python and ast-grep (e.g. `ƛ`) "
+            "can be judged differently. Identifiers are matched as written, while Python compares them after NFKC "
+            "normalization: names spelled with compatibility characters (fullwidth letters, ligatures) can be judged "
+            "differently."
+        ),
         ruff="none (pep8-naming checks only the opposite direction); closest is N816",
         decisions=(
             "A container of constant names (`WEEKDAYS = (MONDAY, TUESDAY)`) counts as a constant, like "
@@ -145,7 +175,20 @@ CHS205 = register(
             "names declared `global` or `nonlocal` in the function (they are not locals)",
             "parameters of public methods of classes with an external base (the framework names them)",
         ),
-        mirror="none",
+        mirror="partial",
+        mirror_notes=(
+            "Parameters of framework hooks: the pack cannot classify imports, so it counts a base as external when "
+            "its first name is bound by an absolute import statement outside function and class bodies (relative "
+            "imports are first-party; marker bases as in the plugin), directly or through at most two classes defined "
+            "outside function and class bodies. So the pack exempts the parameters of public methods the plugin "
+            "checks when the base comes from a first-party module imported by absolute name (auto-detected or named "
+            "in `chs-first-party`), and checks the ones the plugin exempts when the external base is reached only "
+            "through an import inside a function or class body, through three or more classes of the file, or through "
+            "a class defined inside a function or class. A `:=` in a function's decorators or default values binds in "
+            "the enclosing scope for the plugin and in the function for the pack. Identifiers are matched as written, "
+            "while Python compares them after NFKC normalization: names spelled with compatibility characters "
+            "(fullwidth letters, ligatures) can be judged differently."
+        ),
         ruff="N803 (argument name) and N806 (variable in function)",
     )
 )

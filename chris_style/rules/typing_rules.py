@@ -39,7 +39,22 @@ CHS101 = register(
         good="def get_md5_of_file(file: LocalFile) -> str:\n    return hashlib.md5(file.read()).hexdigest()",
         exemptions=_COMMON_EXEMPTIONS,
         options=("chs-test-files",),
-        mirror="none",
+        mirror="partial",
+        mirror_notes=(
+            "Test functions and pytest fixtures: the pack cannot tell a test file, so it exempts functions named "
+            "`test*` and functions decorated `@pytest.fixture`, `@fixture` or `@pytest_asyncio.fixture` in every "
+            "file; the plugin checks them outside test files (`chs-test-files`). Framework hooks: the pack cannot "
+            "classify imports, so it counts a base as external when its first name is bound by an absolute import "
+            "statement outside function and class bodies (relative imports are first-party; marker bases as in the "
+            "plugin), directly or through at most two classes defined outside function and class bodies. So the pack "
+            "exempts the public methods the plugin checks when the base comes from a first-party module imported by "
+            "absolute name (auto-detected or named in `chs-first-party`), and checks the ones the plugin exempts when "
+            "the external base is reached only through an import inside a function or class body, through three or "
+            "more classes of the file, or through a class defined inside a function or class. A `yield` in a nested "
+            "function's decorators or default values counts for the enclosing function in the plugin only. "
+            "Identifiers are matched as written, while Python compares them after NFKC normalization: names spelled "
+            "with compatibility characters (fullwidth letters, ligatures) can be judged differently."
+        ),
         ruff="ANN201 / ANN202 / ANN206 (flake8-annotations' missing-return-type rules)",
         decisions=(
             "A class defined inside a function counts as nested: its methods are exempt. A generator needs an "
@@ -74,7 +89,21 @@ CHS102 = register(
             "public methods of classes with an external base (the framework fixes their signature)",
         ),
         options=("chs-test-files",),
-        mirror="none",
+        mirror="partial",
+        mirror_notes=(
+            "Test functions and pytest fixtures: the pack cannot tell a test file, so it exempts functions named "
+            "`test*` and functions decorated `@pytest.fixture`, `@fixture` or `@pytest_asyncio.fixture` in every "
+            "file; the plugin checks them outside test files (`chs-test-files`). Framework hooks: the pack cannot "
+            "classify imports, so it counts a base as external when its first name is bound by an absolute import "
+            "statement outside function and class bodies (relative imports are first-party; marker bases as in the "
+            "plugin), directly or through at most two classes defined outside function and class bodies. So the pack "
+            "exempts the public methods the plugin checks when the base comes from a first-party module imported by "
+            "absolute name (auto-detected or named in `chs-first-party`), and checks the ones the plugin exempts when "
+            "the external base is reached only through an import inside a function or class body, through three or "
+            "more classes of the file, or through a class defined inside a function or class. Identifiers are matched "
+            "as written, while Python compares them after NFKC normalization: names spelled with compatibility "
+            "characters (fullwidth letters, ligatures) can be judged differently."
+        ),
         ruff="ANN001 (missing type annotation for function argument)",
         decisions=(
             "Dunder methods are not public hooks: `__init__(self, fmt)` on a `logging.Formatter` subclass still "
@@ -124,7 +153,13 @@ CHS103 = register(
             "def summarize(events: List[Dict[str, Any]]) -> Dict[str, int]:\n    ..."
         ),
         exemptions=("arguments of `Literal[...]` and the metadata of `Annotated[...]`, which are not types",),
-        mirror="none",
+        mirror="partial",
+        mirror_notes=(
+            "String annotations are not looked into: the pack misses every finding the plugin makes inside a string "
+            'annotation (`"list[int]"`, `Optional["set[str]"]`, `"Optional[\'list[int]\']"`). Identifiers are '
+            "matched as written, while Python compares them after NFKC normalization: names spelled with "
+            "compatibility characters (fullwidth letters, ligatures) can be judged differently."
+        ),
         ruff="none: ruff's UP006 enforces the opposite; ignore UP006 and UP035 for this guide",
     )
 )
@@ -147,7 +182,13 @@ CHS104 = register(
         ),
         bad="def from_dict(cls, input: Dict[str, any]) -> 'ClusterPlan':\n    ...",
         good="def from_dict(cls, input: Dict[str, Any]) -> 'ClusterPlan':\n    ...",
-        mirror="none",
+        mirror="partial",
+        mirror_notes=(
+            "String annotations are not looked into: the pack misses every finding the plugin makes inside a string "
+            'annotation (`"Dict[str, any]"`, `Dict[str, "any"]`). Identifiers are matched as written, while Python '
+            "compares them after NFKC normalization: names spelled with compatibility characters (fullwidth letters, "
+            "ligatures) can be judged differently."
+        ),
         ruff="none (type checkers report it: mypy 'Function \"builtins.any\" is not valid as a type')",
     )
 )
@@ -171,7 +212,22 @@ CHS150 = register(
         good="def set_work_item(self, new_work_item: Any) -> None:\n    self.work_item = new_work_item",
         exemptions=_COMMON_EXEMPTIONS,
         options=("chs-test-files",),
-        mirror="none",
+        mirror="partial",
+        mirror_notes=(
+            "Test functions and pytest fixtures: the pack cannot tell a test file, so it exempts functions named "
+            "`test*` and functions decorated `@pytest.fixture`, `@fixture` or `@pytest_asyncio.fixture` in every "
+            "file; the plugin checks them outside test files (`chs-test-files`). Framework hooks: the pack cannot "
+            "classify imports, so it counts a base as external when its first name is bound by an absolute import "
+            "statement outside function and class bodies (relative imports are first-party; marker bases as in the "
+            "plugin), directly or through at most two classes defined outside function and class bodies. So the pack "
+            "exempts the public methods the plugin checks when the base comes from a first-party module imported by "
+            "absolute name (auto-detected or named in `chs-first-party`), and checks the ones the plugin exempts when "
+            "the external base is reached only through an import inside a function or class body, through three or "
+            "more classes of the file, or through a class defined inside a function or class. A `yield` in a nested "
+            "function's decorators or default values counts for the enclosing function in the plugin only. "
+            "Identifiers are matched as written, while Python compares them after NFKC normalization: names spelled "
+            "with compatibility characters (fullwidth letters, ligatures) can be judged differently."
+        ),
         ruff="ANN201 / ANN202 (they flag missing `-> None` too)",
     )
 )
