@@ -67,7 +67,16 @@ CHS501 = register(
             "module-level functions whose names do not start with `test` (helpers: pytest does not collect them)",
         ),
         options=("chs-test-name-pattern", "chs-test-files"),
-        mirror="none",
+        mirror="partial",
+        mirror_notes=(
+            "Test files: the pack's `files` globs are the default `chs-test-files` patterns (`**/test_*.py`, "
+            "`**/*_test.py`, `**/conftest.py`; `**/__init__.py` ignored), but ast-grep's `*` also matches `/`, so a "
+            "`.py` file below a folder whose name starts with `test_` (`test_pkg/helpers.py`) is a test file for the "
+            "pack only; a configured `chs-test-files` applies to the plugin only. The pack uses the default "
+            "`chs-test-name-pattern`. Identifiers are matched as written, while Python compares them after NFKC "
+            "normalization: names spelled with compatibility characters (fullwidth letters, ligatures) can be judged "
+            "differently."
+        ),
         ruff="none: no ruff rule checks the shape of test names",
         decisions=(
             "The pattern is applied with `re.search`, so it must carry its own `^` anchor, as the default does "
@@ -103,7 +112,15 @@ CHS502 = register(
             "chained comparisons (`assert 0 < actual == limit`) are left alone",
         ),
         options=("chs-test-files",),
-        mirror="none",
+        mirror="partial",
+        mirror_notes=(
+            "Test files: the pack's `files` globs are the default `chs-test-files` patterns (`**/test_*.py`, "
+            "`**/*_test.py`, `**/conftest.py`; `**/__init__.py` ignored), but ast-grep's `*` also matches `/`, so a "
+            "`.py` file below a folder whose name starts with `test_` (`test_pkg/helpers.py`) is a test file for the "
+            "pack only; a configured `chs-test-files` applies to the plugin only. Identifiers are matched as written, "
+            "while Python compares them after NFKC normalization: names spelled with compatibility characters "
+            "(fullwidth letters, ligatures) can be judged differently."
+        ),
         ruff="none: ruff's SIM300 (yoda-conditions) enforces the opposite order; ignore SIM300 for this guide",
         decisions=(
             "Only `==` and `!=`, and only when the assert's test is the comparison itself (not under `not`, "
@@ -144,7 +161,18 @@ CHS503 = register(
             "exception (`except KeyError: value = None`)",
         ),
         options=("chs-test-files",),
-        mirror="none",
+        mirror="partial",
+        mirror_notes=(
+            "Test files: the pack's `files` globs are the default `chs-test-files` patterns (`**/test_*.py`, "
+            "`**/*_test.py`, `**/conftest.py`; `**/__init__.py` ignored), but ast-grep's `*` also matches `/`, so a "
+            "`.py` file below a folder whose name starts with `test_` (`test_pkg/helpers.py`) is a test file for the "
+            "pack only; a configured `chs-test-files` applies to the plugin only. `pytest.fail`: the plugin resolves "
+            "the name through the imports above the `try` (the latest binding of the name wins); the pack accepts any "
+            "import of the file that binds it to pytest (`import pytest [as p]`, `from pytest import fail [as f]`), so "
+            "a `try` above the only such import, or a name that another import rebinds, is flagged by the pack only. "
+            "Identifiers are matched as written, while Python compares them after NFKC normalization: names spelled "
+            "with compatibility characters (fullwidth letters, ligatures) can be judged differently."
+        ),
         ruff="PT017 (pytest-assert-in-except) covers the asserting-handler case",
         decisions=(
             "Any handler with a type counts as \"a specific exception\", `except Exception:` included. `pass`-only "
@@ -176,7 +204,18 @@ CHS504 = register(
             "a first-party module named `mock` (the project's own `mock.py` or `mock/` package)",
         ),
         options=("chs-test-files", "chs-first-party"),
-        mirror="none",
+        mirror="partial",
+        mirror_notes=(
+            "Test files: the pack's `files` globs are the default `chs-test-files` patterns (`**/test_*.py`, "
+            "`**/*_test.py`, `**/conftest.py`; `**/__init__.py` ignored), but ast-grep's `*` also matches `/`, so a "
+            "`.py` file below a folder whose name starts with `test_` (`test_pkg/helpers.py`) is a test file for the "
+            "pack only; a configured `chs-test-files` applies to the plugin only. The pack flags `import mock` "
+            "statements only: a rule reports on one node kind, so `from mock import ...` is flagged by the plugin "
+            "only. The pack cannot tell a first-party module named `mock` (auto-detected, or named in "
+            "`chs-first-party`): its imports are flagged by the pack only. Identifiers are matched as written, while "
+            "Python compares them after NFKC normalization: names spelled with compatibility characters (fullwidth "
+            "letters, ligatures) can be judged differently."
+        ),
         ruff="UP026 (deprecated-mock-import)",
     )
 )
@@ -205,7 +244,15 @@ CHS505 = register(
             "writes `from unittest.mock import patch`",
         ),
         options=("chs-test-files",),
-        mirror="none",
+        mirror="partial",
+        mirror_notes=(
+            "Test files: the pack's `files` globs are the default `chs-test-files` patterns (`**/test_*.py`, "
+            "`**/*_test.py`, `**/conftest.py`; `**/__init__.py` ignored), but ast-grep's `*` also matches `/`, so a "
+            "`.py` file below a folder whose name starts with `test_` (`test_pkg/helpers.py`) is a test file for the "
+            "pack only; a configured `chs-test-files` applies to the plugin only. Identifiers are matched as written, "
+            "while Python compares them after NFKC normalization: names spelled with compatibility characters "
+            "(fullwidth letters, ligatures) can be judged differently."
+        ),
         ruff="none: TID251 (banned-api) can ban the names one by one",
         decisions=(
             "The module kind is decided once the whole file is read, so a TestCase class below the import "
@@ -257,7 +304,20 @@ CHS506 = register(
             "follow the positional arguments of their caller",
         ),
         options=("chs-test-files",),
-        mirror="none",
+        mirror="partial",
+        mirror_notes=(
+            "Test files: the pack's `files` globs are the default `chs-test-files` patterns (`**/test_*.py`, "
+            "`**/*_test.py`, `**/conftest.py`; `**/__init__.py` ignored), but ast-grep's `*` also matches `/`, so a "
+            "`.py` file below a folder whose name starts with `test_` (`test_pkg/helpers.py`) is a test file for the "
+            "pack only; a configured `chs-test-files` applies to the plugin only. Patch helpers: the plugin resolves a "
+            "decorator's name through the file's last import binding of it; the pack accepts any import of the file "
+            "that binds the name to `unittest.mock`, `mock` or their `patch` (imports that fail at run time, such as "
+            "`from unittest.mock.patch import object`, are not followed), so a name that another import rebinds is "
+            "judged differently. The pack counts at most 12 injecting patch decorators: parameters that receive the "
+            "13th mock or a later one are flagged by the plugin only. Identifiers are matched as written, while Python "
+            "compares them after NFKC normalization: names spelled with compatibility characters (fullwidth letters, "
+            "ligatures) can be judged differently."
+        ),
         ruff="none: no ruff rule relates patch decorators to parameters",
         decisions=(
             "Only tests are checked: pytest and unittest call them with no positional argument (fixtures come "
@@ -339,7 +399,15 @@ CHS550 = register(
         bad="assert [] == mock_destroy_bucket.call_args_list",
         good="mock_destroy_bucket.assert_not_called()",
         options=("chs-test-files",),
-        mirror="none",
+        mirror="partial",
+        mirror_notes=(
+            "Test files: the pack's `files` globs are the default `chs-test-files` patterns (`**/test_*.py`, "
+            "`**/*_test.py`, `**/conftest.py`; `**/__init__.py` ignored), but ast-grep's `*` also matches `/`, so a "
+            "`.py` file below a folder whose name starts with `test_` (`test_pkg/helpers.py`) is a test file for the "
+            "pack only; a configured `chs-test-files` applies to the plugin only. Identifiers are matched as written, "
+            "while Python compares them after NFKC normalization: names spelled with compatibility characters "
+            "(fullwidth letters, ligatures) can be judged differently."
+        ),
         ruff="none: no ruff rule suggests assert_not_called",
         decisions="It may fire together with CHS502 (`assert m.call_count == 0`): the two advise different fixes.",
     )
@@ -365,7 +433,15 @@ CHS551 = register(
         bad="assert mock_client.deploy.call_args_list == calls",
         good="expected_calls = calls\nassert expected_calls == mock_client.deploy.call_args_list",
         options=("chs-test-files",),
-        mirror="none",
+        mirror="partial",
+        mirror_notes=(
+            "Test files: the pack's `files` globs are the default `chs-test-files` patterns (`**/test_*.py`, "
+            "`**/*_test.py`, `**/conftest.py`; `**/__init__.py` ignored), but ast-grep's `*` also matches `/`, so a "
+            "`.py` file below a folder whose name starts with `test_` (`test_pkg/helpers.py`) is a test file for the "
+            "pack only; a configured `chs-test-files` applies to the plugin only. Identifiers are matched as written, "
+            "while Python compares them after NFKC normalization: names spelled with compatibility characters "
+            "(fullwidth letters, ligatures) can be judged differently."
+        ),
         ruff="none: ruff's SIM300 (yoda-conditions) enforces the opposite order",
         decisions="CHS502 and CHS551 never fire on the same assert; chained comparisons are left alone.",
     )
@@ -403,7 +479,18 @@ CHS552 = register(
         ),
         exemptions=("pytest fixtures and functions nested in functions (not tests)",),
         options=("chs-max-unsectioned-test-statements", "chs-test-files"),
-        mirror="none",
+        mirror="partial",
+        mirror_notes=(
+            "Test files: the pack's `files` globs are the default `chs-test-files` patterns (`**/test_*.py`, "
+            "`**/*_test.py`, `**/conftest.py`; `**/__init__.py` ignored), but ast-grep's `*` also matches `/`, so a "
+            "`.py` file below a folder whose name starts with `test_` (`test_pkg/helpers.py`) is a test file for the "
+            "pack only; a configured `chs-test-files` applies to the plugin only. The pack counts with the default "
+            "`chs-max-unsectioned-test-statements` (6). A section comment on the line where the test's last statement "
+            "ends is found by reading that line as code and one-line strings: when that line closes a multi-line "
+            "string, the comment is missed and the test is flagged by the pack only. Identifiers are matched as "
+            "written, while Python compares them after NFKC normalization: names spelled with compatibility characters "
+            "(fullwidth letters, ligatures) can be judged differently."
+        ),
         ruff="none: comments are not in ruff's view of test structure",
         decisions=(
             "The option is a minimum: a body of at least that many statements needs a section comment "
