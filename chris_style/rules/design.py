@@ -60,7 +60,11 @@ CHS801 = register(
             "an `__init__` with `*args` or `**kwargs`, or with a decorator",
             "classes with anything else in the body: methods, class attributes, `__slots__`",
         ),
-        mirror="none",
+        mirror="partial",
+        mirror_notes=(
+            "Identifiers are matched as written, while Python compares them after NFKC normalization: names spelled "
+            "with compatibility characters (fullwidth letters, ligatures) can be judged differently."
+        ),
         ruff="none: ruff has no rule for plain classes that should be dataclasses",
         decisions=(
             "Defaults are fine (a dataclass field takes the default; a mutable default becomes "
@@ -104,7 +108,18 @@ CHS802 = register(
             "`Generic[T]`, third-party classes), builtins (`Exception`, `dict`), attributes, calls",
             "an `abstractmethod` name not imported from `abc` (a local decorator of the same name)",
         ),
-        mirror="none",
+        mirror="partial",
+        mirror_notes=(
+            "Same-file bases are followed through three levels (a class whose chain of same-file bases is deeper is "
+            "flagged by the plugin only). When several classes of the file have a base's name, the pack requires "
+            "every one of them to be plain, the plugin looks at one (the last defined outside function and class "
+            "bodies, else the first): the pack can stay silent where the plugin flags. A decorator counts as abc's "
+            "when any import statement of the file binds its name from `abc` (or binds the module `abc`), while the "
+            "plugin uses the last import that binds the name: after a later `from other import abstractmethod` the "
+            "pack still flags. Identifiers are matched as written, while Python compares them after NFKC "
+            "normalization: names spelled with compatibility characters (fullwidth letters, ligatures) can be judged "
+            "differently."
+        ),
         ruff="none: ruff's B024/B027 check ABCs from the other side (an ABC without abstract methods)",
         decisions=(
             "Any metaclass keeps the rule silent, not only `ABCMeta`: a custom metaclass may derive from it. "
@@ -147,7 +162,18 @@ CHS804 = register(
             "`from_dict`)",
             "functions named `from_dict` outside a class body, and methods nested under an `if` in the body",
         ),
-        mirror="none",
+        mirror="partial",
+        mirror_notes=(
+            "External bases: the pack cannot classify imports, so it counts a base as external when its first name is "
+            "bound by an absolute import statement outside function and class bodies (relative imports are "
+            "first-party; marker bases as in the plugin), directly or through at most two classes defined outside "
+            "function and class bodies. So the pack exempts the methods the plugin checks when the base comes from a "
+            "first-party module imported by absolute name (auto-detected or named in `chs-first-party`), and checks "
+            "the ones the plugin exempts when the external base is reached only through an import inside a function "
+            "or class body, through three or more classes of the file, or through a class defined inside a function "
+            "or class. Identifiers are matched as written, while Python compares them after NFKC normalization: names "
+            "spelled with compatibility characters (fullwidth letters, ligatures) can be judged differently."
+        ),
         ruff="none: ruff has no rule about alternate constructors; N804/N805 only check the first parameter's name",
         decisions=(
             "`@staticmethod` is accepted as RULES.md says, although the guide's own constructors are class "

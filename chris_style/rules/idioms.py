@@ -34,7 +34,7 @@ CHS701 = register(
             "`%` with anything else on the left (`template % values`, `count % 2`): the left side is not known "
             "to be a string",
         ),
-        mirror="none",
+        mirror="full",
         ruff="UP031 (printf-string-formatting)",
         decisions=(
             "An f-string on the left (`f\"{name}: %s\" % value`) is flagged: it mixes two formatting styles. "
@@ -72,7 +72,11 @@ CHS702 = register(
             "f-string and bytes receivers: an f-string receiver is itself a template being built, and bytes have "
             "no `.format()`",
         ),
-        mirror="none",
+        mirror="partial",
+        mirror_notes=(
+            "Identifiers are matched as written, while Python compares them after NFKC normalization: names spelled "
+            "with compatibility characters (fullwidth letters, ligatures) can be judged differently."
+        ),
         ruff="UP032 (f-string), which also flags module-level templates",
         decisions=(
             "A lambda is a function: `lambda row: \"{}\".format(row)` is flagged even at module level. A class "
@@ -119,7 +123,11 @@ CHS704 = register(
             "(not allowed in a comprehension)",
             "`x.append(*values)`, `x.append(value=...)` and bodies with more than the one `append`",
         ),
-        mirror="none",
+        mirror="partial",
+        mirror_notes=(
+            "Identifiers are matched as written, while Python compares them after NFKC normalization: names spelled "
+            "with compatibility characters (fullwidth letters, ligatures) can be judged differently."
+        ),
         ruff="PERF401 (manual-list-comprehension)",
         decisions=(
             "`async for` is exempt: an async comprehension is a rarer construct than the loop. A loop variable "

@@ -99,7 +99,14 @@ CHS902 = register(
             "`setup` not from setuptools: `from distutils.core import setup`, a function defined in the file, "
             "or a name imported from nowhere",
         ),
-        mirror="none",
+        mirror="partial",
+        mirror_notes=(
+            "The pack cannot read the files next to `setup.py`: it flags a call that lacks `python_requires` even "
+            "when a `setup.cfg` sets `python_requires` (or `python-requires`) or a `pyproject.toml` sets "
+            "`requires-python`, where the plugin stays silent. Identifiers are matched as written, while Python "
+            "compares them after NFKC normalization: names spelled with compatibility characters (fullwidth letters, "
+            "ligatures) can be judged differently."
+        ),
         ruff="none: ruff does not check setup.py metadata",
         decisions=(
             "`distutils.core.setup` is not recognised: distutils knows neither `python_requires` nor "
