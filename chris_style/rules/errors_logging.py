@@ -82,7 +82,15 @@ CHS401 = register(
             "re-raising a caught exception or any other name: `raise e`, `raise ex from None`",
             "an `Exception` or `BaseException` that the file imports from somewhere (not the builtin)",
         ),
-        mirror="none",
+        mirror="partial",
+        mirror_notes=(
+            "When a name is bound by more than one import statement above the node, the plugin goes by the last one "
+            "and the pack by any of them (`import builtins` then `from x import builtins`: the pack still flags "
+            "`raise builtins.Exception`). Redundant parentheses around the object of an attribute (`raise "
+            "(builtins).Exception(...)`) are seen through by the plugin only. Identifiers are matched as written, "
+            "while Python compares them after NFKC normalization: names spelled with compatibility characters "
+            "(fullwidth letters, ligatures) can be judged differently."
+        ),
         ruff="TRY002 (raise-vanilla-class)",
         decisions=(
             "Only the two names themselves are flagged, not other builtins such as `ValueError` (the guide raises "
@@ -110,7 +118,15 @@ CHS402 = register(
         bad="class ExpertInvocationError(BaseException):\n    pass",
         good="class ExpertInvocationError(Exception):\n    pass",
         exemptions=("a `BaseException` that the file imports from somewhere (not the builtin)",),
-        mirror="none",
+        mirror="partial",
+        mirror_notes=(
+            "When a name is bound by more than one import statement above the node, the plugin goes by the last one "
+            "and the pack by any of them (`import builtins` then `from x import builtins`: the pack still flags "
+            "`class A(builtins.BaseException)`). Redundant parentheses around the object of an attribute (`class "
+            "A((builtins).BaseException)`) are seen through by the plugin only. Identifiers are matched as written, "
+            "while Python compares them after NFKC normalization: names spelled with compatibility characters "
+            "(fullwidth letters, ligatures) can be judged differently."
+        ),
         ruff="none: ruff has no rule for subclassing BaseException",
         decisions="Only direct bases count: a class deriving from a `BaseException` subclass is not flagged.",
     )
@@ -151,7 +167,17 @@ CHS403 = register(
             "(Exception): pass`)",
             "`__init__` overloads decorated `@overload` (they have no body to run)",
         ),
-        mirror="none",
+        mirror="partial",
+        mirror_notes=(
+            "Bases defined in the same file: the pack follows at most three of them (with `class A(Exception)`, "
+            "`class B(A)`, `class C(B)`, `class D(C)`, the `__init__` of `D` is checked and that of a class `E(D)` is "
+            "not; the plugin follows chains of any length), and when the file defines several classes of a base's "
+            "name the pack goes by any of them while the plugin looks only at one (the last module-level one, else "
+            "the first). Redundant parentheses around the object of an attribute (`(Base).__init__(self, ...)`, "
+            "`class A((errors).ClientError)`) are seen through by the plugin only. Identifiers are matched as "
+            "written, while Python compares them after NFKC normalization: names spelled with compatibility "
+            "characters (fullwidth letters, ligatures) can be judged differently."
+        ),
         ruff="none: pylint's W0231 (super-init-not-called) is the nearest; ruff has no equivalent",
         decisions=(
             "Bases are recognised by name, so an imported `FooError` counts even if it is not an exception; a "
@@ -175,7 +201,7 @@ CHS404 = register(
         ),
         bad="try:\n    transformer_output = invoke(logic)\nexcept:\n    report.passed = False",
         good="try:\n    transformer_output = invoke(logic)\nexcept Exception as e:\n    report.passed = False",
-        mirror="none",
+        mirror="full",
         ruff="E722 (bare-except)",
     )
 )
@@ -205,7 +231,15 @@ CHS405 = register(
             "logger.info(f\"Received heuristic creation request: {request.data}\")"
         ),
         exemptions=("a name `logging` that is not bound by importing the standard library's logging module",),
-        mirror="none",
+        mirror="partial",
+        mirror_notes=(
+            "When a name is bound by more than one import statement above the node, the plugin goes by the last one "
+            "and the pack by any of them (`import logging` then `from mypkg import logging`: the pack still flags "
+            "`logging.info(...)`). Redundant parentheses around the object of an attribute (`(logging).info(...)`) "
+            "are seen through by the plugin only. Identifiers are matched as written, while Python compares them "
+            "after NFKC normalization: names spelled with compatibility characters (fullwidth letters, ligatures) can "
+            "be judged differently."
+        ),
         ruff="LOG015 (root-logger-call)",
         decisions=(
             "`from logging import info` then `info(...)` is a root-logger call too, and is flagged. Calls on "
@@ -249,7 +283,18 @@ CHS406 = register(
             "test files (option `chs-test-files`): tests fetch named loggers to configure or inspect them",
         ),
         options=("chs-test-files",),
-        mirror="none",
+        mirror="partial",
+        mirror_notes=(
+            "Test files: the pack exempts the default test-file names only (`test_*.py`, `*_test.py`, `conftest.py`, "
+            "whatever `chs-test-files` says), through a path glob in which `*` also matches `/`, so the pack also "
+            "exempts every file under a directory whose name starts with `test_` (`test_gdb/util.py`). When a name is "
+            "bound by more than one import statement above the node, the plugin goes by the last one and the pack by "
+            "any of them (`import logging` then `from mypkg import logging`: the pack still takes "
+            "`logging.getLogger(...)` for a getLogger call). Redundant parentheses around the object of an attribute "
+            "(`(logging).getLogger(\"x\")`) are seen through by the plugin only. Identifiers are matched as written, "
+            "while Python compares them after NFKC normalization: names spelled with compatibility characters "
+            "(fullwidth letters, ligatures) can be judged differently."
+        ),
         ruff="none: ruff has no such rule (LOG001/LOG002 check other getLogger habits)",
         decisions=(
             "Reported at the assignment statement (the binding is what should move), like CHS407. Walrus "
@@ -280,7 +325,15 @@ CHS407 = register(
         exemptions=(
             "attribute targets at module level (`app.logger = logging.getLogger(...)`): not a module-level name",
         ),
-        mirror="none",
+        mirror="partial",
+        mirror_notes=(
+            "When a name is bound by more than one import statement above the node, the plugin goes by the last one "
+            "and the pack by any of them (`import logging` then `from mypkg import logging`: the pack still takes "
+            "`logging.getLogger(...)` for a getLogger call). Redundant parentheses around the object of an attribute "
+            "(`(logging).getLogger(\"x\")`) are seen through by the plugin only. Identifiers are matched as written, "
+            "while Python compares them after NFKC normalization: names spelled with compatibility characters "
+            "(fullwidth letters, ligatures) can be judged differently."
+        ),
         ruff="none: ruff has no rule for the logger's variable name",
         decisions=(
             "`logger = log = logging.getLogger(...)` is flagged (one target is not `logger`). Class attributes "
@@ -317,7 +370,16 @@ CHS408 = register(
             "`report.error(\"%s\", x)`)",
             "a message whose first positional argument is `*args` (its shape is unknown)",
         ),
-        mirror="none",
+        mirror="partial",
+        mirror_notes=(
+            "When a name is bound by more than one import statement above the node, the plugin goes by the last one "
+            "and the pack by any of them (`import logging` then `from mypkg import logging`: the pack still takes "
+            "`logging` for the logging module). Redundant parentheses around the object of an attribute "
+            "(`(logger).info(...)`, `(self).logger.info(...)`, `(logging).getLogger(...).info(...)`) are seen through "
+            "by the plugin only. Identifiers are matched as written, while Python compares them after NFKC "
+            "normalization: names spelled with compatibility characters (fullwidth letters, ligatures) can be judged "
+            "differently."
+        ),
         ruff="none: G001 (logging-string-format) and G002 (logging-percent-format) cover `.format` and `%`; "
         "G004 contradicts the guide and must be ignored",
         decisions=(
@@ -364,7 +426,16 @@ CHS409 = register(
             "nested `def` of an enclosing function",
         ),
         options=("chs-test-files",),
-        mirror="none",
+        mirror="partial",
+        mirror_notes=(
+            "Test files: the pack exempts the default test-file names only (`test_*.py`, `*_test.py`, `conftest.py`, "
+            "whatever `chs-test-files` says), through a path glob in which `*` also matches `/`, so the pack also "
+            "exempts every file under a directory whose name starts with `test_` (`test_gdb/util.py`). A main guard "
+            "whose string is spelled with implicit concatenation or escapes (`\"__m\" \"ain__\"`, `\"\\x5f_main__\"`) "
+            "is a main guard for the plugin only. Identifiers are matched as written, while Python compares them after "
+            "NFKC normalization: names spelled with compatibility characters (fullwidth letters, ligatures) can be "
+            "judged differently."
+        ),
         ruff="T201 (print)",
         decisions=(
             "Only calls are flagged (`map(print, rows)` is not). A `print` in a function that the main guard "
