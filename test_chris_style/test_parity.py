@@ -1,9 +1,9 @@
 """Parity between the flake8 plugin and the ast-grep pack, on every fixture.
 
 For each rule the pack mirrors (``mirror`` is ``full`` or ``partial`` in the registry), the real ast-grep CLI
-must report exactly the fixture's expected findings, adjusted only by the ``# pack-extra:`` and
-``# pack-misses:`` markers, which partial rules use for the differences their ``mirror_notes`` list and which
-full rules may not use at all.
+and the runner's matcher (ast-grep-py) must each report exactly the fixture's expected findings, adjusted only
+by the ``# pack-extra:`` and ``# pack-misses:`` markers, which partial rules use for the differences their
+``mirror_notes`` list and which full rules may not use at all.
 """
 import json
 import os
@@ -15,6 +15,8 @@ from typing import Dict, List, Set, Tuple
 import pytest
 
 import chris_style.registry as registry
+from chris_style.sg.matcher import Matcher
+from chris_style.sg.pack import default_pack
 from test_chris_style.fixture_support import FIXTURES_DIR, Fixture, Position, fixture_paths, load_fixture
 
 PACK_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "chris_style", "pack")
@@ -114,3 +116,33 @@ def test_WHEN_fixture_says_pack_misses_a_finding_THEN_the_plugin_expects_it_ther
     # Check our results
     expected: Set[Tuple[str, int, str]] = set()
     assert expected == actual
+
+
+@pytest.fixture(scope="module")
+def runner_findings() -> Dict[str, Set[Position]]:
+    """Every pack finding of the runner's matcher (ast-grep-py) on the fixtures, every rule selected, the files
+    checked together as `chris-style check` does (batched where the rules allow it)."""
+    pack = default_pack()
+    matcher = Matcher(pack, [rule.id for rule in pack.rules])
+    fixtures = _comparable_fixtures()
+    sources = [(fixture.source, f"fixtures/{fixture.relative_path}") for fixture in fixtures]
+    findings: Dict[str, Set[Position]] = {}
+    for fixture, found in zip(fixtures, matcher.check_many(sources)):
+        lines = fixture.source.split("\n")
+        findings[fixture.relative_path] = {
+            (finding.line, _byte_column(lines[finding.line - 1], finding.column), finding.code) for finding in found
+        }
+    return findings
+
+
+@pytest.mark.parametrize("fixture", _comparable_fixtures(), ids=lambda fixture: fixture.relative_path)
+def test_WHEN_fixture_checked_by_runner_THEN_mirrored_rules_find_what_the_plugin_finds(fixture, runner_findings):
+    # Set up our test
+    codes = _mirrored_codes()
+
+    # Run our test
+    actual = {position for position in runner_findings[fixture.relative_path] if position[2] in codes}
+
+    # Check our results
+    expected = fixture.pack_expected(codes)
+    assert sorted(expected) == sorted(actual)
