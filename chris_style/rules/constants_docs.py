@@ -16,7 +16,7 @@ from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 from chris_style.engine import Family, visits
 from chris_style.registry import Rule, register
-from chris_style.rules._shared import is_dunder
+from chris_style.rules._shared import PACK_NOTE_NFKC, is_dunder
 from chris_style.rules.naming import is_screaming_snake_case
 
 logger = logging.getLogger(__name__)
@@ -92,17 +92,16 @@ CHS650 = register(
             "Comments are found by their place among the statement's siblings, as rules cannot see line numbers. So "
             "the pack takes as documentation, where the plugin does not: the first comment after the constant even "
             "when it stands on a later line (the comment above the next statement, or a comment after blank lines); "
-            "the nearest comment before the constant even when it ends the line of the statement above (`A = 1  # "
-            "why` documents `B = 2` on the next line) or stands behind blank lines, including a comment that ends the "
+            "the nearest comment before the constant even when it ends the line of the statement above (`A = 1  # why` "
+            "documents `B = 2` on the next line) or stands behind blank lines, including a comment that ends the "
             "previous block; for the first statement of a block, the comment of the block's header line (`else:  # "
             "POSIX`); a docstring above or an attribute docstring below with blank lines in between. Statements after "
-            "a `;` that ends the previous line count as sharing that line. The pack flags where the plugin does not: "
-            "a 0 or 1 spelled with a mantissa and an exponent that must be multiplied out (`10e-1`, `0.1e1`). Test "
-            "files: the pack skips the default test-file names only (`**/test_*.py`, `**/*_test.py`, "
-            "`**/conftest.py`; `chs-test-files` cannot change it), and since ast-grep's `*` also matches `/` it skips "
-            "every file below a folder whose name starts with `test_` too. Identifiers are matched as written, while "
-            "Python compares them after NFKC normalization: names spelled with compatibility characters (fullwidth "
-            "letters, ligatures) can be judged differently."
+            "a `;` that ends the previous line count as sharing that line. The pack flags where the plugin does not: a "
+            "0 or 1 spelled with a mantissa and an exponent that must be multiplied out (`10e-1`, `0.1e1`). Test "
+            "files: the pack skips the default test-file names only (`**/test_*.py`, `**/*_test.py`, `**/conftest.py`; "
+            "`chs-test-files` cannot change it), and since ast-grep's `*` also matches `/` it skips every file below a "
+            "folder whose name starts with `test_` too. " +
+            PACK_NOTE_NFKC
         ),
         ruff="none: PLR2004 (magic-value-comparison) flags magic numbers in comparisons, not constants",
         decisions=(
@@ -163,22 +162,22 @@ CHS651 = register(
         options=("chs-max-undocumented-literal-lines",),
         mirror="partial",
         mirror_notes=(
-            "The threshold is fixed at 20 lines: `chs-max-undocumented-literal-lines` cannot change the pack. The "
-            "pack takes a literal for data when all its leaves are literal constants, the plugin when more than half "
-            "are: mixed tables (`[\"a\", \"b\", DEFAULT]`) are flagged by the plugin only. Comments are found by their "
+            "The threshold is fixed at 20 lines: `chs-max-undocumented-literal-lines` cannot change the pack. The pack "
+            "takes a literal for data when all its leaves are literal constants, the plugin when more than half are: "
+            "mixed tables (`[\"a\", \"b\", DEFAULT]`) are flagged by the plugin only. Comments are found by their "
             "place among the statement's siblings, as rules cannot see line numbers, so the pack also takes as "
             "provenance: the nearest comment above even when it ends the line of the statement above (`A = \"x\"  # "
             "why`); for the first statement of a block, the comment of the block's header line (`else:  # POSIX`); a "
             "docstring directly above or below with blank lines in between; a comment at the end of the module "
             "docstring's last line. It does not take a comment on the statement's first line that comes after the "
             "literal's first element starts (`X = [\"a\",  # why` or `X = {\"a\":  # why`), which the plugin does. "
-            "Statements after a `;` that ends the previous line count as sharing that line. The shebang and the "
-            "coding line are recognised as the first one or two nodes of the file, not by their line numbers (1; 1 or "
-            "2): after leading blank lines they are judged differently. Test files: the pack skips the default "
-            "test-file names only (`**/test_*.py`, `**/*_test.py`, `**/conftest.py`; `chs-test-files` cannot change "
-            "it), and since ast-grep's `*` also matches `/` it skips every file below a folder whose name starts with "
-            "`test_` too. Identifiers are matched as written, while Python compares them after NFKC normalization: "
-            "names spelled with compatibility characters (fullwidth letters, ligatures) can be judged differently."
+            "Statements after a `;` that ends the previous line count as sharing that line. The shebang and the coding "
+            "line are recognised as the first one or two nodes of the file, not by their line numbers (1; 1 or 2): "
+            "after leading blank lines they are judged differently. Test files: the pack skips the default test-file "
+            "names only (`**/test_*.py`, `**/*_test.py`, `**/conftest.py`; `chs-test-files` cannot change it), and "
+            "since ast-grep's `*` also matches `/` it skips every file below a folder whose name starts with `test_` "
+            "too. " +
+            PACK_NOTE_NFKC
         ),
         ruff="none: no ruff rule asks for comments on data",
         decisions=(

@@ -6,6 +6,7 @@ from typing import Dict, List, Optional, Set, Tuple
 from chris_style.context import dotted_name
 from chris_style.engine import Family, at_end, visits
 from chris_style.registry import Rule, register
+from chris_style.rules._shared import PACK_NOTE_NFKC
 
 logger = logging.getLogger(__name__)
 
@@ -62,8 +63,7 @@ CHS801 = register(
         ),
         mirror="partial",
         mirror_notes=(
-            "Identifiers are matched as written, while Python compares them after NFKC normalization: names spelled "
-            "with compatibility characters (fullwidth letters, ligatures) can be judged differently."
+            PACK_NOTE_NFKC
         ),
         ruff="none: ruff has no rule for plain classes that should be dataclasses",
         decisions=(
@@ -111,14 +111,13 @@ CHS802 = register(
         mirror="partial",
         mirror_notes=(
             "Same-file bases are followed through three levels (a class whose chain of same-file bases is deeper is "
-            "flagged by the plugin only). When several classes of the file have a base's name, the pack requires "
-            "every one of them to be plain, the plugin looks at one (the last defined outside function and class "
-            "bodies, else the first): the pack can stay silent where the plugin flags. A decorator counts as abc's "
-            "when any import statement of the file binds its name from `abc` (or binds the module `abc`), while the "
-            "plugin uses the last import that binds the name: after a later `from other import abstractmethod` the "
-            "pack still flags. Identifiers are matched as written, while Python compares them after NFKC "
-            "normalization: names spelled with compatibility characters (fullwidth letters, ligatures) can be judged "
-            "differently."
+            "flagged by the plugin only). When several classes of the file have a base's name, the pack requires every "
+            "one of them to be plain, the plugin looks at one (the last defined outside function and class bodies, "
+            "else the first): the pack can stay silent where the plugin flags. A decorator counts as abc's when any "
+            "import statement of the file binds its name from `abc` (or binds the module `abc`), while the plugin uses "
+            "the last import that binds the name: after a later `from other import abstractmethod` the pack still "
+            "flags. " +
+            PACK_NOTE_NFKC
         ),
         ruff="none: ruff's B024/B027 check ABCs from the other side (an ABC without abstract methods)",
         decisions=(
@@ -169,10 +168,10 @@ CHS804 = register(
             "first-party; marker bases as in the plugin), directly or through at most two classes defined outside "
             "function and class bodies. So the pack exempts the methods the plugin checks when the base comes from a "
             "first-party module imported by absolute name (auto-detected or named in `chs-first-party`), and checks "
-            "the ones the plugin exempts when the external base is reached only through an import inside a function "
-            "or class body, through three or more classes of the file, or through a class defined inside a function "
-            "or class. Identifiers are matched as written, while Python compares them after NFKC normalization: names "
-            "spelled with compatibility characters (fullwidth letters, ligatures) can be judged differently."
+            "the ones the plugin exempts when the external base is reached only through an import inside a function or "
+            "class body, through three or more classes of the file, or through a class defined inside a function or "
+            "class. " +
+            PACK_NOTE_NFKC
         ),
         ruff="none: ruff has no rule about alternate constructors; N804/N805 only check the first parameter's name",
         decisions=(

@@ -24,6 +24,7 @@ from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 from chris_style.context import ImportBinding, dotted_name
 from chris_style.engine import Family, at_end, visits
 from chris_style.registry import Rule, register
+from chris_style.rules._shared import PACK_NOTE_NFKC
 
 logger = logging.getLogger(__name__)
 
@@ -85,11 +86,10 @@ CHS401 = register(
         mirror="partial",
         mirror_notes=(
             "When a name is bound by more than one import statement above the node, the plugin goes by the last one "
-            "and the pack by any of them (`import builtins` then `from x import builtins`: the pack still flags "
-            "`raise builtins.Exception`). Redundant parentheses around the object of an attribute (`raise "
-            "(builtins).Exception(...)`) are seen through by the plugin only. Identifiers are matched as written, "
-            "while Python compares them after NFKC normalization: names spelled with compatibility characters "
-            "(fullwidth letters, ligatures) can be judged differently."
+            "and the pack by any of them (`import builtins` then `from x import builtins`: the pack still flags `raise "
+            "builtins.Exception`). Redundant parentheses around the object of an attribute (`raise "
+            "(builtins).Exception(...)`) are seen through by the plugin only. " +
+            PACK_NOTE_NFKC
         ),
         ruff="TRY002 (raise-vanilla-class)",
         decisions=(
@@ -121,11 +121,10 @@ CHS402 = register(
         mirror="partial",
         mirror_notes=(
             "When a name is bound by more than one import statement above the node, the plugin goes by the last one "
-            "and the pack by any of them (`import builtins` then `from x import builtins`: the pack still flags "
-            "`class A(builtins.BaseException)`). Redundant parentheses around the object of an attribute (`class "
-            "A((builtins).BaseException)`) are seen through by the plugin only. Identifiers are matched as written, "
-            "while Python compares them after NFKC normalization: names spelled with compatibility characters "
-            "(fullwidth letters, ligatures) can be judged differently."
+            "and the pack by any of them (`import builtins` then `from x import builtins`: the pack still flags `class "
+            "A(builtins.BaseException)`). Redundant parentheses around the object of an attribute (`class "
+            "A((builtins).BaseException)`) are seen through by the plugin only. " +
+            PACK_NOTE_NFKC
         ),
         ruff="none: ruff has no rule for subclassing BaseException",
         decisions="Only direct bases count: a class deriving from a `BaseException` subclass is not flagged.",
@@ -169,14 +168,13 @@ CHS403 = register(
         ),
         mirror="partial",
         mirror_notes=(
-            "Bases defined in the same file: the pack follows at most three of them (with `class A(Exception)`, "
-            "`class B(A)`, `class C(B)`, `class D(C)`, the `__init__` of `D` is checked and that of a class `E(D)` is "
-            "not; the plugin follows chains of any length), and when the file defines several classes of a base's "
-            "name the pack goes by any of them while the plugin looks only at one (the last module-level one, else "
-            "the first). Redundant parentheses around the object of an attribute (`(Base).__init__(self, ...)`, "
-            "`class A((errors).ClientError)`) are seen through by the plugin only. Identifiers are matched as "
-            "written, while Python compares them after NFKC normalization: names spelled with compatibility "
-            "characters (fullwidth letters, ligatures) can be judged differently."
+            "Bases defined in the same file: the pack follows at most three of them (with `class A(Exception)`, `class "
+            "B(A)`, `class C(B)`, `class D(C)`, the `__init__` of `D` is checked and that of a class `E(D)` is not; "
+            "the plugin follows chains of any length), and when the file defines several classes of a base's name the "
+            "pack goes by any of them while the plugin looks only at one (the last module-level one, else the first). "
+            "Redundant parentheses around the object of an attribute (`(Base).__init__(self, ...)`, `class "
+            "A((errors).ClientError)`) are seen through by the plugin only. " +
+            PACK_NOTE_NFKC
         ),
         ruff="none: pylint's W0231 (super-init-not-called) is the nearest; ruff has no equivalent",
         decisions=(
@@ -235,10 +233,9 @@ CHS405 = register(
         mirror_notes=(
             "When a name is bound by more than one import statement above the node, the plugin goes by the last one "
             "and the pack by any of them (`import logging` then `from mypkg import logging`: the pack still flags "
-            "`logging.info(...)`). Redundant parentheses around the object of an attribute (`(logging).info(...)`) "
-            "are seen through by the plugin only. Identifiers are matched as written, while Python compares them "
-            "after NFKC normalization: names spelled with compatibility characters (fullwidth letters, ligatures) can "
-            "be judged differently."
+            "`logging.info(...)`). Redundant parentheses around the object of an attribute (`(logging).info(...)`) are "
+            "seen through by the plugin only. " +
+            PACK_NOTE_NFKC
         ),
         ruff="LOG015 (root-logger-call)",
         decisions=(
@@ -291,9 +288,8 @@ CHS406 = register(
             "bound by more than one import statement above the node, the plugin goes by the last one and the pack by "
             "any of them (`import logging` then `from mypkg import logging`: the pack still takes "
             "`logging.getLogger(...)` for a getLogger call). Redundant parentheses around the object of an attribute "
-            "(`(logging).getLogger(\"x\")`) are seen through by the plugin only. Identifiers are matched as written, "
-            "while Python compares them after NFKC normalization: names spelled with compatibility characters "
-            "(fullwidth letters, ligatures) can be judged differently."
+            "(`(logging).getLogger(\"x\")`) are seen through by the plugin only. " +
+            PACK_NOTE_NFKC
         ),
         ruff="none: ruff has no such rule (LOG001/LOG002 check other getLogger habits)",
         decisions=(
@@ -330,9 +326,8 @@ CHS407 = register(
             "When a name is bound by more than one import statement above the node, the plugin goes by the last one "
             "and the pack by any of them (`import logging` then `from mypkg import logging`: the pack still takes "
             "`logging.getLogger(...)` for a getLogger call). Redundant parentheses around the object of an attribute "
-            "(`(logging).getLogger(\"x\")`) are seen through by the plugin only. Identifiers are matched as written, "
-            "while Python compares them after NFKC normalization: names spelled with compatibility characters "
-            "(fullwidth letters, ligatures) can be judged differently."
+            "(`(logging).getLogger(\"x\")`) are seen through by the plugin only. " +
+            PACK_NOTE_NFKC
         ),
         ruff="none: ruff has no rule for the logger's variable name",
         decisions=(
@@ -376,9 +371,8 @@ CHS408 = register(
             "and the pack by any of them (`import logging` then `from mypkg import logging`: the pack still takes "
             "`logging` for the logging module). Redundant parentheses around the object of an attribute "
             "(`(logger).info(...)`, `(self).logger.info(...)`, `(logging).getLogger(...).info(...)`) are seen through "
-            "by the plugin only. Identifiers are matched as written, while Python compares them after NFKC "
-            "normalization: names spelled with compatibility characters (fullwidth letters, ligatures) can be judged "
-            "differently."
+            "by the plugin only. " +
+            PACK_NOTE_NFKC
         ),
         ruff="none: G001 (logging-string-format) and G002 (logging-percent-format) cover `.format` and `%`; "
         "G004 contradicts the guide and must be ignored",
@@ -432,9 +426,8 @@ CHS409 = register(
             "whatever `chs-test-files` says), through a path glob in which `*` also matches `/`, so the pack also "
             "exempts every file under a directory whose name starts with `test_` (`test_gdb/util.py`). A main guard "
             "whose string is spelled with implicit concatenation or escapes (`\"__m\" \"ain__\"`, `\"\\x5f_main__\"`) "
-            "is a main guard for the plugin only. Identifiers are matched as written, while Python compares them after "
-            "NFKC normalization: names spelled with compatibility characters (fullwidth letters, ligatures) can be "
-            "judged differently."
+            "is a main guard for the plugin only. " +
+            PACK_NOTE_NFKC
         ),
         ruff="T201 (print)",
         decisions=(

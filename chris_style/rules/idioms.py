@@ -5,6 +5,7 @@ from typing import Dict, List, Optional
 
 from chris_style.engine import Family, visits
 from chris_style.registry import Rule, register
+from chris_style.rules._shared import PACK_NOTE_NFKC
 
 logger = logging.getLogger(__name__)
 
@@ -74,8 +75,7 @@ CHS702 = register(
         ),
         mirror="partial",
         mirror_notes=(
-            "Identifiers are matched as written, while Python compares them after NFKC normalization: names spelled "
-            "with compatibility characters (fullwidth letters, ligatures) can be judged differently."
+            PACK_NOTE_NFKC
         ),
         ruff="UP032 (f-string), which also flags module-level templates",
         decisions=(
@@ -125,8 +125,7 @@ CHS704 = register(
         ),
         mirror="partial",
         mirror_notes=(
-            "Identifiers are matched as written, while Python compares them after NFKC normalization: names spelled "
-            "with compatibility characters (fullwidth letters, ligatures) can be judged differently."
+            PACK_NOTE_NFKC
         ),
         ruff="PERF401 (manual-list-comprehension)",
         decisions=(

@@ -7,7 +7,13 @@ from typing import Dict, List, Optional, Set, Tuple
 
 from chris_style.engine import Family, Position, at_end, visits
 from chris_style.registry import Rule, register
-from chris_style.rules._shared import is_snake_case, is_test_function
+from chris_style.rules._shared import (
+    PACK_NOTE_FRAMEWORK_HOOKS,
+    PACK_NOTE_NFKC,
+    PACK_NOTE_TEST_FUNCTIONS,
+    is_snake_case,
+    is_test_function,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -41,18 +47,11 @@ CHS201 = register(
         options=("chs-test-files",),
         mirror="partial",
         mirror_notes=(
-            "Test functions and pytest fixtures: the pack cannot tell a test file, so it exempts functions named "
-            "`test*` and functions decorated `@pytest.fixture`, `@fixture` or `@pytest_asyncio.fixture` in every "
-            "file; the plugin checks them outside test files (`chs-test-files`). Framework hooks: the pack cannot "
-            "classify imports, so it counts a base as external when its first name is bound by an absolute import "
-            "statement outside function and class bodies (relative imports are first-party; marker bases as in the "
-            "plugin), directly or through at most two classes defined outside function and class bodies. So the pack "
-            "exempts the public methods the plugin checks when the base comes from a first-party module imported by "
-            "absolute name (auto-detected or named in `chs-first-party`), and checks the ones the plugin exempts when "
-            "the external base is reached only through an import inside a function or class body, through three or "
-            "more classes of the file, or through a class defined inside a function or class. Identifiers are matched "
-            "as written, while Python compares them after NFKC normalization: names spelled with compatibility "
-            "characters (fullwidth letters, ligatures) can be judged differently."
+            PACK_NOTE_TEST_FUNCTIONS +
+            " " +
+            PACK_NOTE_FRAMEWORK_HOOKS +
+            " " +
+            PACK_NOTE_NFKC
         ),
         ruff="N802 (invalid-function-name)",
     )
@@ -74,8 +73,7 @@ CHS202 = register(
         good="class CaptureNodesPlan:\n    ...",
         mirror="partial",
         mirror_notes=(
-            "Identifiers are matched as written, while Python compares them after NFKC normalization: names spelled "
-            "with compatibility characters (fullwidth letters, ligatures) can be judged differently."
+            PACK_NOTE_NFKC
         ),
         ruff="N801 (invalid-class-name)",
     )
@@ -113,15 +111,14 @@ CHS203 = register(
         mirror="partial",
         mirror_notes=(
             "A value that uses a lower-case module constant counts as constant in the pack only when that constant's "
-            "own value is made of literals and SCREAMING_SNAKE_CASE names: longer chains (`a = 1`, `b = a + 1`, `c = "
-            "b + 1`: `c`) are flagged by the plugin only, and the pack does not require the lower-case constant to be "
+            "own value is made of literals and SCREAMING_SNAKE_CASE names: longer chains (`a = 1`, `b = a + 1`, `c = b "
+            "+ 1`: `c`) are flagged by the plugin only, and the pack does not require the lower-case constant to be "
             "bound above its use (`b = a + 1` above `a = 1`: `b` is flagged by the pack only). A name repeated among "
-            "the targets of one chained assignment (`a = a = 1`) is flagged by the pack only; a `:=` in the "
-            "decorators or default values of a module-level function rebinds a module name for the plugin only. "
-            "Letters whose upper-case mapping changed between the Unicode versions of Python and ast-grep (e.g. `ƛ`) "
-            "can be judged differently. Identifiers are matched as written, while Python compares them after NFKC "
-            "normalization: names spelled with compatibility characters (fullwidth letters, ligatures) can be judged "
-            "differently."
+            "the targets of one chained assignment (`a = a = 1`) is flagged by the pack only; a `:=` in the decorators "
+            "or default values of a module-level function rebinds a module name for the plugin only. Letters whose "
+            "upper-case mapping changed between the Unicode versions of Python and ast-grep (e.g. `ƛ`) can be judged "
+            "differently. " +
+            PACK_NOTE_NFKC
         ),
         ruff="none (pep8-naming checks only the opposite direction); closest is N816",
         decisions=(
@@ -177,17 +174,16 @@ CHS205 = register(
         ),
         mirror="partial",
         mirror_notes=(
-            "Parameters of framework hooks: the pack cannot classify imports, so it counts a base as external when "
-            "its first name is bound by an absolute import statement outside function and class bodies (relative "
-            "imports are first-party; marker bases as in the plugin), directly or through at most two classes defined "
-            "outside function and class bodies. So the pack exempts the parameters of public methods the plugin "
-            "checks when the base comes from a first-party module imported by absolute name (auto-detected or named "
-            "in `chs-first-party`), and checks the ones the plugin exempts when the external base is reached only "
-            "through an import inside a function or class body, through three or more classes of the file, or through "
-            "a class defined inside a function or class. A `:=` in a function's decorators or default values binds in "
-            "the enclosing scope for the plugin and in the function for the pack. Identifiers are matched as written, "
-            "while Python compares them after NFKC normalization: names spelled with compatibility characters "
-            "(fullwidth letters, ligatures) can be judged differently."
+            "Parameters of framework hooks: the pack cannot classify imports, so it counts a base as external when its "
+            "first name is bound by an absolute import statement outside function and class bodies (relative imports "
+            "are first-party; marker bases as in the plugin), directly or through at most two classes defined outside "
+            "function and class bodies. So the pack exempts the parameters of public methods the plugin checks when "
+            "the base comes from a first-party module imported by absolute name (auto-detected or named in "
+            "`chs-first-party`), and checks the ones the plugin exempts when the external base is reached only through "
+            "an import inside a function or class body, through three or more classes of the file, or through a class "
+            "defined inside a function or class. A `:=` in a function's decorators or default values binds in the "
+            "enclosing scope for the plugin and in the function for the pack. " +
+            PACK_NOTE_NFKC
         ),
         ruff="N803 (argument name) and N806 (variable in function)",
     )

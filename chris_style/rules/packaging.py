@@ -8,6 +8,7 @@ from typing import List, Optional, Set
 from chris_style.context import FileContext
 from chris_style.engine import Family, at_end, visits
 from chris_style.registry import Rule, register
+from chris_style.rules._shared import PACK_NOTE_NFKC
 
 logger = logging.getLogger(__name__)
 
@@ -101,11 +102,10 @@ CHS902 = register(
         ),
         mirror="partial",
         mirror_notes=(
-            "The pack cannot read the files next to `setup.py`: it flags a call that lacks `python_requires` even "
-            "when a `setup.cfg` sets `python_requires` (or `python-requires`) or a `pyproject.toml` sets "
-            "`requires-python`, where the plugin stays silent. Identifiers are matched as written, while Python "
-            "compares them after NFKC normalization: names spelled with compatibility characters (fullwidth letters, "
-            "ligatures) can be judged differently."
+            "The pack cannot read the files next to `setup.py`: it flags a call that lacks `python_requires` even when "
+            "a `setup.cfg` sets `python_requires` (or `python-requires`) or a `pyproject.toml` sets `requires-python`, "
+            "where the plugin stays silent. " +
+            PACK_NOTE_NFKC
         ),
         ruff="none: ruff does not check setup.py metadata",
         decisions=(

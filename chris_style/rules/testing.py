@@ -19,7 +19,7 @@ from chris_style.context import FileContext, FunctionInfo, decorator_names, dott
 from chris_style.engine import Family, at_end, visits
 from chris_style.imports import ImportKind
 from chris_style.registry import Rule, register
-from chris_style.rules._shared import FIXTURE_DECORATORS
+from chris_style.rules._shared import FIXTURE_DECORATORS, PACK_NOTE_NFKC, PACK_NOTE_TEST_FILE_GLOBS
 
 logger = logging.getLogger(__name__)
 
@@ -69,13 +69,9 @@ CHS501 = register(
         options=("chs-test-name-pattern", "chs-test-files"),
         mirror="partial",
         mirror_notes=(
-            "Test files: the pack's `files` globs are the default `chs-test-files` patterns (`**/test_*.py`, "
-            "`**/*_test.py`, `**/conftest.py`; `**/__init__.py` ignored), but ast-grep's `*` also matches `/`, so a "
-            "`.py` file below a folder whose name starts with `test_` (`test_pkg/helpers.py`) is a test file for the "
-            "pack only; a configured `chs-test-files` applies to the plugin only. The pack uses the default "
-            "`chs-test-name-pattern`. Identifiers are matched as written, while Python compares them after NFKC "
-            "normalization: names spelled with compatibility characters (fullwidth letters, ligatures) can be judged "
-            "differently."
+            PACK_NOTE_TEST_FILE_GLOBS +
+            " The pack uses the default `chs-test-name-pattern`. " +
+            PACK_NOTE_NFKC
         ),
         ruff="none: no ruff rule checks the shape of test names",
         decisions=(
@@ -114,12 +110,9 @@ CHS502 = register(
         options=("chs-test-files",),
         mirror="partial",
         mirror_notes=(
-            "Test files: the pack's `files` globs are the default `chs-test-files` patterns (`**/test_*.py`, "
-            "`**/*_test.py`, `**/conftest.py`; `**/__init__.py` ignored), but ast-grep's `*` also matches `/`, so a "
-            "`.py` file below a folder whose name starts with `test_` (`test_pkg/helpers.py`) is a test file for the "
-            "pack only; a configured `chs-test-files` applies to the plugin only. Identifiers are matched as written, "
-            "while Python compares them after NFKC normalization: names spelled with compatibility characters "
-            "(fullwidth letters, ligatures) can be judged differently."
+            PACK_NOTE_TEST_FILE_GLOBS +
+            " " +
+            PACK_NOTE_NFKC
         ),
         ruff="none: ruff's SIM300 (yoda-conditions) enforces the opposite order; ignore SIM300 for this guide",
         decisions=(
@@ -163,15 +156,12 @@ CHS503 = register(
         options=("chs-test-files",),
         mirror="partial",
         mirror_notes=(
-            "Test files: the pack's `files` globs are the default `chs-test-files` patterns (`**/test_*.py`, "
-            "`**/*_test.py`, `**/conftest.py`; `**/__init__.py` ignored), but ast-grep's `*` also matches `/`, so a "
-            "`.py` file below a folder whose name starts with `test_` (`test_pkg/helpers.py`) is a test file for the "
-            "pack only; a configured `chs-test-files` applies to the plugin only. `pytest.fail`: the plugin resolves "
-            "the name through the imports above the `try` (the latest binding of the name wins); the pack accepts any "
-            "import of the file that binds it to pytest (`import pytest [as p]`, `from pytest import fail [as f]`), so "
-            "a `try` above the only such import, or a name that another import rebinds, is flagged by the pack only. "
-            "Identifiers are matched as written, while Python compares them after NFKC normalization: names spelled "
-            "with compatibility characters (fullwidth letters, ligatures) can be judged differently."
+            PACK_NOTE_TEST_FILE_GLOBS +
+            " `pytest.fail`: the plugin resolves the name through the imports above the `try` (the latest binding of "
+            "the name wins); the pack accepts any import of the file that binds it to pytest (`import pytest [as p]`, "
+            "`from pytest import fail [as f]`), so a `try` above the only such import, or a name that another import "
+            "rebinds, is flagged by the pack only. " +
+            PACK_NOTE_NFKC
         ),
         ruff="PT017 (pytest-assert-in-except) covers the asserting-handler case",
         decisions=(
@@ -206,15 +196,11 @@ CHS504 = register(
         options=("chs-test-files", "chs-first-party"),
         mirror="partial",
         mirror_notes=(
-            "Test files: the pack's `files` globs are the default `chs-test-files` patterns (`**/test_*.py`, "
-            "`**/*_test.py`, `**/conftest.py`; `**/__init__.py` ignored), but ast-grep's `*` also matches `/`, so a "
-            "`.py` file below a folder whose name starts with `test_` (`test_pkg/helpers.py`) is a test file for the "
-            "pack only; a configured `chs-test-files` applies to the plugin only. The pack flags `import mock` "
-            "statements only: a rule reports on one node kind, so `from mock import ...` is flagged by the plugin "
-            "only. The pack cannot tell a first-party module named `mock` (auto-detected, or named in "
-            "`chs-first-party`): its imports are flagged by the pack only. Identifiers are matched as written, while "
-            "Python compares them after NFKC normalization: names spelled with compatibility characters (fullwidth "
-            "letters, ligatures) can be judged differently."
+            PACK_NOTE_TEST_FILE_GLOBS +
+            " The pack flags `import mock` statements only: a rule reports on one node kind, so `from mock import ...` "
+            "is flagged by the plugin only. The pack cannot tell a first-party module named `mock` (auto-detected, or "
+            "named in `chs-first-party`): its imports are flagged by the pack only. " +
+            PACK_NOTE_NFKC
         ),
         ruff="UP026 (deprecated-mock-import)",
     )
@@ -246,12 +232,9 @@ CHS505 = register(
         options=("chs-test-files",),
         mirror="partial",
         mirror_notes=(
-            "Test files: the pack's `files` globs are the default `chs-test-files` patterns (`**/test_*.py`, "
-            "`**/*_test.py`, `**/conftest.py`; `**/__init__.py` ignored), but ast-grep's `*` also matches `/`, so a "
-            "`.py` file below a folder whose name starts with `test_` (`test_pkg/helpers.py`) is a test file for the "
-            "pack only; a configured `chs-test-files` applies to the plugin only. Identifiers are matched as written, "
-            "while Python compares them after NFKC normalization: names spelled with compatibility characters "
-            "(fullwidth letters, ligatures) can be judged differently."
+            PACK_NOTE_TEST_FILE_GLOBS +
+            " " +
+            PACK_NOTE_NFKC
         ),
         ruff="none: TID251 (banned-api) can ban the names one by one",
         decisions=(
@@ -306,17 +289,13 @@ CHS506 = register(
         options=("chs-test-files",),
         mirror="partial",
         mirror_notes=(
-            "Test files: the pack's `files` globs are the default `chs-test-files` patterns (`**/test_*.py`, "
-            "`**/*_test.py`, `**/conftest.py`; `**/__init__.py` ignored), but ast-grep's `*` also matches `/`, so a "
-            "`.py` file below a folder whose name starts with `test_` (`test_pkg/helpers.py`) is a test file for the "
-            "pack only; a configured `chs-test-files` applies to the plugin only. Patch helpers: the plugin resolves a "
-            "decorator's name through the file's last import binding of it; the pack accepts any import of the file "
-            "that binds the name to `unittest.mock`, `mock` or their `patch` (imports that fail at run time, such as "
-            "`from unittest.mock.patch import object`, are not followed), so a name that another import rebinds is "
-            "judged differently. The pack counts at most 12 injecting patch decorators: parameters that receive the "
-            "13th mock or a later one are flagged by the plugin only. Identifiers are matched as written, while Python "
-            "compares them after NFKC normalization: names spelled with compatibility characters (fullwidth letters, "
-            "ligatures) can be judged differently."
+            PACK_NOTE_TEST_FILE_GLOBS +
+            " Patch helpers: the plugin resolves a decorator's name through the file's last import binding of it; the "
+            "pack accepts any import of the file that binds the name to `unittest.mock`, `mock` or their `patch` "
+            "(imports that fail at run time, such as `from unittest.mock.patch import object`, are not followed), so a "
+            "name that another import rebinds is judged differently. The pack counts at most 12 injecting patch "
+            "decorators: parameters that receive the 13th mock or a later one are flagged by the plugin only. " +
+            PACK_NOTE_NFKC
         ),
         ruff="none: no ruff rule relates patch decorators to parameters",
         decisions=(
@@ -401,12 +380,9 @@ CHS550 = register(
         options=("chs-test-files",),
         mirror="partial",
         mirror_notes=(
-            "Test files: the pack's `files` globs are the default `chs-test-files` patterns (`**/test_*.py`, "
-            "`**/*_test.py`, `**/conftest.py`; `**/__init__.py` ignored), but ast-grep's `*` also matches `/`, so a "
-            "`.py` file below a folder whose name starts with `test_` (`test_pkg/helpers.py`) is a test file for the "
-            "pack only; a configured `chs-test-files` applies to the plugin only. Identifiers are matched as written, "
-            "while Python compares them after NFKC normalization: names spelled with compatibility characters "
-            "(fullwidth letters, ligatures) can be judged differently."
+            PACK_NOTE_TEST_FILE_GLOBS +
+            " " +
+            PACK_NOTE_NFKC
         ),
         ruff="none: no ruff rule suggests assert_not_called",
         decisions="It may fire together with CHS502 (`assert m.call_count == 0`): the two advise different fixes.",
@@ -435,12 +411,9 @@ CHS551 = register(
         options=("chs-test-files",),
         mirror="partial",
         mirror_notes=(
-            "Test files: the pack's `files` globs are the default `chs-test-files` patterns (`**/test_*.py`, "
-            "`**/*_test.py`, `**/conftest.py`; `**/__init__.py` ignored), but ast-grep's `*` also matches `/`, so a "
-            "`.py` file below a folder whose name starts with `test_` (`test_pkg/helpers.py`) is a test file for the "
-            "pack only; a configured `chs-test-files` applies to the plugin only. Identifiers are matched as written, "
-            "while Python compares them after NFKC normalization: names spelled with compatibility characters "
-            "(fullwidth letters, ligatures) can be judged differently."
+            PACK_NOTE_TEST_FILE_GLOBS +
+            " " +
+            PACK_NOTE_NFKC
         ),
         ruff="none: ruff's SIM300 (yoda-conditions) enforces the opposite order",
         decisions="CHS502 and CHS551 never fire on the same assert; chained comparisons are left alone.",
@@ -481,15 +454,12 @@ CHS552 = register(
         options=("chs-max-unsectioned-test-statements", "chs-test-files"),
         mirror="partial",
         mirror_notes=(
-            "Test files: the pack's `files` globs are the default `chs-test-files` patterns (`**/test_*.py`, "
-            "`**/*_test.py`, `**/conftest.py`; `**/__init__.py` ignored), but ast-grep's `*` also matches `/`, so a "
-            "`.py` file below a folder whose name starts with `test_` (`test_pkg/helpers.py`) is a test file for the "
-            "pack only; a configured `chs-test-files` applies to the plugin only. The pack counts with the default "
-            "`chs-max-unsectioned-test-statements` (6). A section comment on the line where the test's last statement "
-            "ends is found by reading that line as code and one-line strings: when that line closes a multi-line "
-            "string, the comment is missed and the test is flagged by the pack only. Identifiers are matched as "
-            "written, while Python compares them after NFKC normalization: names spelled with compatibility characters "
-            "(fullwidth letters, ligatures) can be judged differently."
+            PACK_NOTE_TEST_FILE_GLOBS +
+            " The pack counts with the default `chs-max-unsectioned-test-statements` (6). A section comment on the "
+            "line where the test's last statement ends is found by reading that line as code and one-line strings: "
+            "when that line closes a multi-line string, the comment is missed and the test is flagged by the pack "
+            "only. " +
+            PACK_NOTE_NFKC
         ),
         ruff="none: comments are not in ruff's view of test structure",
         decisions=(

@@ -6,7 +6,14 @@ from typing import Dict, List, Optional, Tuple
 from chris_style.context import FunctionInfo
 from chris_style.engine import Family, at_end, visits
 from chris_style.registry import Rule, register
-from chris_style.rules._shared import is_click_command, is_dunder, is_test_function
+from chris_style.rules._shared import (
+    PACK_NOTE_FRAMEWORK_HOOKS,
+    PACK_NOTE_NFKC,
+    PACK_NOTE_TEST_FUNCTIONS,
+    is_click_command,
+    is_dunder,
+    is_test_function,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -41,19 +48,12 @@ CHS101 = register(
         options=("chs-test-files",),
         mirror="partial",
         mirror_notes=(
-            "Test functions and pytest fixtures: the pack cannot tell a test file, so it exempts functions named "
-            "`test*` and functions decorated `@pytest.fixture`, `@fixture` or `@pytest_asyncio.fixture` in every "
-            "file; the plugin checks them outside test files (`chs-test-files`). Framework hooks: the pack cannot "
-            "classify imports, so it counts a base as external when its first name is bound by an absolute import "
-            "statement outside function and class bodies (relative imports are first-party; marker bases as in the "
-            "plugin), directly or through at most two classes defined outside function and class bodies. So the pack "
-            "exempts the public methods the plugin checks when the base comes from a first-party module imported by "
-            "absolute name (auto-detected or named in `chs-first-party`), and checks the ones the plugin exempts when "
-            "the external base is reached only through an import inside a function or class body, through three or "
-            "more classes of the file, or through a class defined inside a function or class. A `yield` in a nested "
-            "function's decorators or default values counts for the enclosing function in the plugin only. "
-            "Identifiers are matched as written, while Python compares them after NFKC normalization: names spelled "
-            "with compatibility characters (fullwidth letters, ligatures) can be judged differently."
+            PACK_NOTE_TEST_FUNCTIONS +
+            " " +
+            PACK_NOTE_FRAMEWORK_HOOKS +
+            " A `yield` in a nested function's decorators or default values counts for the enclosing function in the "
+            "plugin only. " +
+            PACK_NOTE_NFKC
         ),
         ruff="ANN201 / ANN202 / ANN206 (flake8-annotations' missing-return-type rules)",
         decisions=(
@@ -91,18 +91,11 @@ CHS102 = register(
         options=("chs-test-files",),
         mirror="partial",
         mirror_notes=(
-            "Test functions and pytest fixtures: the pack cannot tell a test file, so it exempts functions named "
-            "`test*` and functions decorated `@pytest.fixture`, `@fixture` or `@pytest_asyncio.fixture` in every "
-            "file; the plugin checks them outside test files (`chs-test-files`). Framework hooks: the pack cannot "
-            "classify imports, so it counts a base as external when its first name is bound by an absolute import "
-            "statement outside function and class bodies (relative imports are first-party; marker bases as in the "
-            "plugin), directly or through at most two classes defined outside function and class bodies. So the pack "
-            "exempts the public methods the plugin checks when the base comes from a first-party module imported by "
-            "absolute name (auto-detected or named in `chs-first-party`), and checks the ones the plugin exempts when "
-            "the external base is reached only through an import inside a function or class body, through three or "
-            "more classes of the file, or through a class defined inside a function or class. Identifiers are matched "
-            "as written, while Python compares them after NFKC normalization: names spelled with compatibility "
-            "characters (fullwidth letters, ligatures) can be judged differently."
+            PACK_NOTE_TEST_FUNCTIONS +
+            " " +
+            PACK_NOTE_FRAMEWORK_HOOKS +
+            " " +
+            PACK_NOTE_NFKC
         ),
         ruff="ANN001 (missing type annotation for function argument)",
         decisions=(
@@ -156,9 +149,8 @@ CHS103 = register(
         mirror="partial",
         mirror_notes=(
             "String annotations are not looked into: the pack misses every finding the plugin makes inside a string "
-            'annotation (`"list[int]"`, `Optional["set[str]"]`, `"Optional[\'list[int]\']"`). Identifiers are '
-            "matched as written, while Python compares them after NFKC normalization: names spelled with "
-            "compatibility characters (fullwidth letters, ligatures) can be judged differently."
+            "annotation (`\"list[int]\"`, `Optional[\"set[str]\"]`, `\"Optional['list[int]']\"`). " +
+            PACK_NOTE_NFKC
         ),
         ruff="none: ruff's UP006 enforces the opposite; ignore UP006 and UP035 for this guide",
     )
@@ -185,9 +177,8 @@ CHS104 = register(
         mirror="partial",
         mirror_notes=(
             "String annotations are not looked into: the pack misses every finding the plugin makes inside a string "
-            'annotation (`"Dict[str, any]"`, `Dict[str, "any"]`). Identifiers are matched as written, while Python '
-            "compares them after NFKC normalization: names spelled with compatibility characters (fullwidth letters, "
-            "ligatures) can be judged differently."
+            "annotation (`\"Dict[str, any]\"`, `Dict[str, \"any\"]`). " +
+            PACK_NOTE_NFKC
         ),
         ruff="none (type checkers report it: mypy 'Function \"builtins.any\" is not valid as a type')",
     )
@@ -214,19 +205,12 @@ CHS150 = register(
         options=("chs-test-files",),
         mirror="partial",
         mirror_notes=(
-            "Test functions and pytest fixtures: the pack cannot tell a test file, so it exempts functions named "
-            "`test*` and functions decorated `@pytest.fixture`, `@fixture` or `@pytest_asyncio.fixture` in every "
-            "file; the plugin checks them outside test files (`chs-test-files`). Framework hooks: the pack cannot "
-            "classify imports, so it counts a base as external when its first name is bound by an absolute import "
-            "statement outside function and class bodies (relative imports are first-party; marker bases as in the "
-            "plugin), directly or through at most two classes defined outside function and class bodies. So the pack "
-            "exempts the public methods the plugin checks when the base comes from a first-party module imported by "
-            "absolute name (auto-detected or named in `chs-first-party`), and checks the ones the plugin exempts when "
-            "the external base is reached only through an import inside a function or class body, through three or "
-            "more classes of the file, or through a class defined inside a function or class. A `yield` in a nested "
-            "function's decorators or default values counts for the enclosing function in the plugin only. "
-            "Identifiers are matched as written, while Python compares them after NFKC normalization: names spelled "
-            "with compatibility characters (fullwidth letters, ligatures) can be judged differently."
+            PACK_NOTE_TEST_FUNCTIONS +
+            " " +
+            PACK_NOTE_FRAMEWORK_HOOKS +
+            " A `yield` in a nested function's decorators or default values counts for the enclosing function in the "
+            "plugin only. " +
+            PACK_NOTE_NFKC
         ),
         ruff="ANN201 / ANN202 (they flag missing `-> None` too)",
     )
