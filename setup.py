@@ -27,8 +27,12 @@ setuptools.setup(
             "ast-grep-cli==0.51.1",
             "flake8-bugbear",
             "hypothesis",
+            "hypothesmith",
+            "pre-commit",
             "pytest",
+            "python-lsp-server",
             "pyyaml",
+            "ruff",
         ],
     },
     entry_points={
