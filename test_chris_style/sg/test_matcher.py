@@ -5,9 +5,10 @@ import unittest.mock as mock
 from typing import Dict, List, Sequence, Tuple
 
 import pytest
+from ast_grep_py import SgRoot
 
 from chris_style.sg.matcher import IGNORE_MARKER, Matcher, SgFinding, batchable, compile_glob, ignore_comments, \
-    indent_at, reindent
+    indent_at, lean_config, reindent
 from chris_style.sg.pack import PackRule, load_pack
 from chris_style.sg.runner import decode_source, discover, syntax_error
 from test_chris_style.sg.support import CliFinding, ast_grep_findings, write, write_pack
@@ -555,3 +556,73 @@ def test_WHEN_synthetic_pack_runs_on_stdlib_sample_THEN_same_findings_as_ast_gre
                       ast_grep_findings(stdlib, paths, ["--config", os.path.join(SYNTHETIC_PACK, "sgconfig.yml")]))
     assert expected == actual
     assert 500 < len(actual)
+
+
+LEAN_SOURCE = textwrap.dedent('''\
+    import os
+    import logging as log
+
+    def print_it(value):
+        log.info("x")
+        return os.path.join(value, "y")
+
+    class Thing(os.PathLike):
+        name = "print"
+''')
+
+
+def _lean_test_config() -> Dict[str, object]:
+    return {
+        "rule": {
+            "kind": "identifier",
+            "regex": "^(os|log|path)$",
+            "inside": {"kind": "call", "regex": "^(log|os)", "stopBy": "end", "field": "function"},
+            "not": {"matches": "used", "has": {"kind": "string", "regex": "^z$"}},
+        },
+        "utils": {
+            "unused": {"regex": "^never$"},
+            "used": {"any": [{"regex": "^(os|log|path)$", "inside": {"kind": "attribute", "field": "attribute"}},
+                             {"kind": "string"}]},
+        },
+    }
+
+
+def test_WHEN_config_made_lean_THEN_regexes_become_shared_utils_AND_unused_utils_dropped():
+    # Run our test
+    actual = lean_config(_lean_test_config())
+
+    # Check our results
+    names = {body["regex"]: name for name, body in actual["utils"].items() if "regex" in body}
+    expected_rule = {
+        "all": [
+            {"kind": "identifier"},
+            {"matches": names["^(os|log|path)$"]},
+            {
+                "inside": {"all": [{"kind": "call"}, {"matches": names["^(log|os)"]}], "stopBy": "end",
+                           "field": "function"},
+                "not": {"matches": "used", "has": {"all": [{"kind": "string"}, {"matches": names["^z$"]}]}},
+            },
+        ],
+    }
+    assert expected_rule == actual["rule"]
+    expected_used = {"any": [
+        {"all": [{"matches": names["^(os|log|path)$"]}, {"inside": {"kind": "attribute", "field": "attribute"}}]},
+        {"kind": "string"},
+    ]}
+    assert expected_used == actual["utils"]["used"]
+    assert {"^(os|log|path)$", "^(log|os)", "^z$"} == set(names)
+    assert {"used", *names.values()} == set(actual["utils"])
+
+
+def test_WHEN_config_made_lean_THEN_same_nodes_found():
+    # Set up our test
+    root = SgRoot(LEAN_SOURCE, "python").root()
+    config = _lean_test_config()
+
+    # Run our test
+    expected = [node.range().start.index for node in root.find_all(config)]
+    actual = [node.range().start.index for node in root.find_all(lean_config(config))]
+
+    # Check our results
+    assert 2 <= len(expected)
+    assert expected == actual
