@@ -32,7 +32,7 @@ setuptools.setup(
             "pytest",
             "python-lsp-server",
             "pyyaml",
-            "ruff",
+            "ruff==0.17.6",
         ],
     },
     entry_points={

@@ -7,12 +7,16 @@ cannot be read or decoded (``E902``) or that the runner failed on (``CHS000``); 
 are still reported. ``E902``, ``E999`` and ``CHS000`` are reported whatever ``--select``/``--ignore`` say.
 """
 import argparse
+import json
 import logging
 import os
 import sys
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, TextIO, Tuple
 
 from chris_style import __version__
+from chris_style.docs import rule_doc, rule_entry, rule_listing
+from chris_style.registry import UnknownRuleCode, all_rules, get_rule
+from chris_style.ruff_config import render as render_ruff_config
 from chris_style.sg.formats import FORMATS, RuleInfo, Statistics, make_formatter, statistics_stream_is_stdout
 from chris_style.sg.pack import PACK_DIR, SGCONFIG_NAME, InvalidPack, Pack, SgconfigExists, default_pack, load_pack, \
     write_sgconfig
@@ -182,9 +186,62 @@ def _run_sg_init(arguments: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
+# -- rules, rule ------------------------------------------------------------------------------------------
+
+
+def _configure_rules(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("text", "json"), default="text",
+                        help="text (default): a header, then one aligned line per rule: code, default (on/off), "
+                             "ast-grep mirror (full/partial/none), summary; json: a list of objects")
+
+
+def _run_rules(arguments: argparse.Namespace) -> int:
+    rules = all_rules()
+    if arguments.format == "json":
+        sys.stdout.write(json.dumps([rule_entry(rule) for rule in rules], indent=2) + "\n")
+    else:
+        sys.stdout.write(rule_listing(rules))
+    return EXIT_CLEAN
+
+
+def _configure_rule(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("code", metavar="CODE", help="a rule code such as CHS101 (any case)")
+
+
+def _run_rule(arguments: argparse.Namespace) -> int:
+    try:
+        rule = get_rule(arguments.code.strip().upper())
+    except UnknownRuleCode:
+        raise UsageError(f"unknown rule code {arguments.code!r} (`{PROGRAM} rules` lists them)") from None
+    sys.stdout.write(rule_doc(rule))
+    return EXIT_CLEAN
+
+
+# -- ruff-config --------------------------------------------------------------------------------------------
+
+
+def _configure_ruff_config(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--pyproject", action="store_true",
+                        help="print [tool.ruff] tables for pyproject.toml instead of a ruff.toml")
+    parser.add_argument("--extend", metavar="FILE",
+                        help="layer these settings on FILE (ruff's `extend`, relative to the written file), e.g. "
+                             "your pyproject.toml: its `select` then keeps these ignores")
+
+
+def _run_ruff_config(arguments: argparse.Namespace) -> int:
+    sys.stdout.write(render_ruff_config(pyproject=arguments.pyproject, extend=arguments.extend))
+    return EXIT_CLEAN
+
+
 _COMMANDS: Dict[str, Command] = {
     "check": ("check files with the chris_style ast-grep rules, reporting as flake8 does", _configure_check,
               _run_check),
     "sg-init": (f"write an {SGCONFIG_NAME} at the project root that points at the installed rule pack",
                 _configure_sg_init, _run_sg_init),
+    "ruff-config": ("print ruff settings for the guide: keep `# noqa: CHS...`, select the ruff rules nearest to the "
+                    "CHS rules the pack lacks, ignore ruff rules that contradict the guide", _configure_ruff_config,
+                    _run_ruff_config),
+    "rules": ("list every rule: code, default on/off, ast-grep mirror status, summary", _configure_rules, _run_rules),
+    "rule": ("print a rule's full docs (what, why, examples, exemptions, options, how to turn it on, mirror, ruff)",
+             _configure_rule, _run_rule),
 }

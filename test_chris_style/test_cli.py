@@ -1,6 +1,7 @@
 import json
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -9,6 +10,9 @@ import pytest
 
 from chris_style import __version__
 from chris_style.cli import main
+from chris_style.docs import rule_doc
+from chris_style.registry import all_rules, get_rule
+from chris_style.ruff_config import render as render_ruff_config
 from chris_style.sg.yaml_lite import load_yaml
 from test_chris_style.sg.support import ast_grep_findings, run_ast_grep, write, write_pack
 
@@ -355,3 +359,131 @@ def test_WHEN_version_asked_THEN_package_version(capsys):
 
     # Check our results
     assert f"chris-style {__version__}\n" == capsys.readouterr().out
+
+
+# -- rules, rule --------------------------------------------------------------------------------------------
+
+# The console script pip installs next to the environment's python (a missing script fails the tests that use it)
+CHRIS_STYLE = shutil.which("chris-style", path=os.path.dirname(sys.executable)) or "chris-style"
+
+
+def test_WHEN_rules_listed_THEN_header_AND_one_line_per_rule_in_code_order(capsys):
+    # Run our test
+    status = main(["rules"])
+
+    # Check our results
+    lines = capsys.readouterr().out.splitlines()
+    expected = [("code", "default", "mirror")] + [
+        (rule.code, "on" if rule.default_on else "off", rule.mirror) for rule in all_rules()
+    ]
+    assert (0, expected) == (status, [tuple(line.split()[:3]) for line in lines])
+    assert sorted(lines[1:]) == lines[1:]
+
+
+def test_WHEN_rules_listed_as_json_THEN_one_object_per_rule(capsys):
+    # Run our test
+    status = main(["rules", "--format", "json"])
+
+    # Check our results
+    entries = json.loads(capsys.readouterr().out)
+    expected = [[rule.code, "on" if rule.default_on else "off", rule.mirror, rule.summary, rule.section, rule.ruff]
+                for rule in all_rules()]
+    keys = ["code", "default", "mirror", "summary", "section", "ruff"]
+    assert (0, expected) == (status, [[entry[key] for key in keys] for entry in entries])
+
+
+@pytest.mark.parametrize("typed", ["CHS150", "chs150", " Chs150 "])
+def test_WHEN_rule_asked_in_any_case_THEN_its_docs_printed(capsys, typed):
+    # Run our test
+    status = main(["rule", typed])
+
+    # Check our results
+    out, err = capsys.readouterr()
+    assert (0, "") == (status, err)
+    assert out.startswith(f"## CHS150: {get_rule('CHS150').summary}\n")
+    assert "--extend-select=CHS150" in out
+    assert rule_doc(get_rule("CHS150")) == out
+
+
+def test_WHEN_rule_asked_with_unknown_code_THEN_exit_2_AND_one_line_on_stderr(capsys):
+    # Run our test
+    status = main(["rule", "chs999"])
+
+    # Check our results
+    expected = (2, "", "chris-style: error: unknown rule code 'chs999' (`chris-style rules` lists them)\n")
+    assert expected == (status, *capsys.readouterr())
+
+
+# TEST: through the installed console script, in a subprocess
+
+
+def test_WHEN_console_script_lists_rules_THEN_exit_0_AND_every_code():
+    # Run our test
+    result = subprocess.run([CHRIS_STYLE, "rules"], capture_output=True, text=True, encoding="utf-8", timeout=60)
+
+    # Check our results
+    expected = (0, "", [rule.code for rule in all_rules()])
+    assert expected == (result.returncode, result.stderr, [line.split()[0] for line in result.stdout.splitlines()[1:]])
+
+
+def test_WHEN_console_script_asked_for_unknown_rule_THEN_exit_2_AND_one_line_AND_no_traceback():
+    # Run our test
+    result = subprocess.run([CHRIS_STYLE, "rule", "CHS999"], capture_output=True, text=True, encoding="utf-8",
+                            timeout=60)
+
+    # Check our results
+    expected = (2, "", ["chris-style: error: unknown rule code 'CHS999' (`chris-style rules` lists them)"])
+    assert expected == (result.returncode, result.stdout, result.stderr.splitlines())
+
+
+def test_WHEN_console_script_prints_rule_THEN_same_text_as_docs():
+    # Run our test
+    result = subprocess.run([CHRIS_STYLE, "rule", "chs301"], capture_output=True, text=True, encoding="utf-8",
+                            timeout=60)
+
+    # Check our results
+    assert (0, rule_doc(get_rule("CHS301"))) == (result.returncode, result.stdout)
+
+
+# TEST: ruff-config
+
+
+def test_WHEN_ruff_config_help_asked_THEN_options_described_AND_exit_0(capsys):
+    # Run our test
+    with pytest.raises(SystemExit) as exit_info:
+        main(["ruff-config", "--help"])
+
+    # Check our results
+    output = capsys.readouterr().out
+    assert (0, True, True) == (exit_info.value.code, "--pyproject" in output, "--extend FILE" in output)
+
+
+@pytest.mark.parametrize("arguments, expected_text", [
+    ([], lambda: render_ruff_config()),
+    (["--pyproject"], lambda: render_ruff_config(pyproject=True)),
+    (["--extend", "pyproject.toml"], lambda: render_ruff_config(extend="pyproject.toml")),
+])
+def test_WHEN_ruff_config_run_THEN_settings_printed_AND_exit_0(capsys, arguments, expected_text):
+    # Run our test
+    status = main(["ruff-config"] + arguments)
+
+    # Check our results
+    captured = capsys.readouterr()
+    assert (0, expected_text(), "") == (status, captured.out, captured.err)
+
+
+def test_WHEN_console_script_writes_ruff_toml_THEN_ruff_finds_AND_uses_it(tmp_path):
+    # Set up our test
+    write(str(tmp_path), "module.py", "x = 1  # noqa: CHS101\n")
+
+    # Run our test
+    written = subprocess.run([CHRIS_STYLE, "ruff-config"], capture_output=True, text=True, encoding="utf-8", timeout=60)
+    (tmp_path / "ruff.toml").write_text(written.stdout, encoding="utf-8")
+    shown = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "--show-settings", "module.py"],
+                           cwd=str(tmp_path), capture_output=True, text=True, encoding="utf-8", timeout=60)
+
+    # Check our results
+    assert (0, "") == (written.returncode, written.stderr)
+    assert (0, "") == (shown.returncode, shown.stderr)
+    assert f'Settings path: "{tmp_path / "ruff.toml"}"' == shown.stdout.splitlines()[1]
+    assert "linter.external = [\n\tCHS,\n]" in shown.stdout
