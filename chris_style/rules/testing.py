@@ -197,8 +197,7 @@ CHS504 = register(
         mirror="partial",
         mirror_notes=(
             PACK_NOTE_TEST_FILE_GLOBS +
-            " The pack flags `import mock` statements only: a rule reports on one node kind, so `from mock import ...` "
-            "is flagged by the plugin only. The pack cannot tell a first-party module named `mock` (auto-detected, or "
+            " The pack cannot tell a first-party module named `mock` (auto-detected, or "
             "named in `chs-first-party`): its imports are flagged by the pack only. " +
             PACK_NOTE_NFKC
         ),

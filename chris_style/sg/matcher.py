@@ -12,7 +12,8 @@ regexes, utils) again. Measured on the CPython 3.11 standard library (1,790 file
 tree-sitter parse 5.4 s; the 30 rules as 30 ``find_all`` calls 17.8 s; the same rules in one config 2.4 s.
 
 * One config for all rules: ``any`` over the root kinds (the pack conventions make every rule declare
-  one). A kind with one rule is that rule; a kind with several rules K1..Km becomes
+  one or more; a rule with several is in the group of each). A kind with one rule of that one kind is that
+  rule; any other kind's rules K1..Km become
   ``all: [{kind: K}, {any: [K1..Km]}, {any: [K1 + $CHSTAG1, {kind: K}]}, ..., {any: [Km + $CHSTAGm, {kind: K}]}]``:
   the first ``any`` keeps the nodes some rule matches, each later ``any`` captures rule i's tag (a bare
   metavariable pattern, which captures the node) when rule i matches and falls through otherwise. So one
@@ -55,7 +56,7 @@ from typing import Any, Dict, FrozenSet, Iterable, Iterator, List, Optional, Pat
 
 from ast_grep_py import SgNode, SgRoot
 
-from chris_style.sg.pack import LANGUAGE, InvalidPack, Pack, PackRule, root_kind
+from chris_style.sg.pack import LANGUAGE, InvalidPack, Pack, PackRule, root_kinds
 
 logger = logging.getLogger(__name__)
 
@@ -206,8 +207,8 @@ class _CompiledRule:
     batchable: bool  # Nothing in the rule looks past the file's own subtrees (see ``batchable``)
 
     @property
-    def kind(self) -> str:
-        return self.rule.kind
+    def kinds(self) -> Tuple[str, ...]:
+        return self.rule.kinds
 
     @property
     def util_name(self) -> str:
@@ -472,8 +473,8 @@ def short_error(exc: BaseException) -> str:
 
 
 def _build_rule_set(chosen: List[_CompiledRule], global_utils: Dict[str, Any]) -> _RuleSet:
-    """One config for every mergeable rule: ``any`` over the root kinds. A kind with one rule is that
-    rule's tagged branch. A kind with several rules K1..Km becomes
+    """One config for every mergeable rule: ``any`` over the root kinds. A kind with one rule, whose only
+    kind it is, is that rule's tagged branch. Any other kind's rules K1..Km become
 
         all: [{kind: K}, {any: [K1, ..., Km]}, {any: [K1+tag, {kind: K}]}, ..., {any: [Km+tag, {kind: K}]}]
 
@@ -489,10 +490,11 @@ def _build_rule_set(chosen: List[_CompiledRule], global_utils: Dict[str, Any]) -
     for compiled in merged:
         utils.update(compiled.utils)
         transform.update(compiled.transform)
-        by_kind.setdefault(compiled.kind, []).append(compiled)
+        for kind in compiled.kinds:
+            by_kind.setdefault(kind, []).append(compiled)
     branches: List[Dict[str, Any]] = []
     for kind, rules in by_kind.items():
-        if len(rules) == 1:
+        if len(rules) == 1 and len(rules[0].kinds) == 1:
             branches.append(rules[0].tagged_branch)
             continue
         for compiled in rules:
@@ -661,7 +663,7 @@ def batchable(rule: PackRule, global_utils: Dict[str, Any]) -> bool:
     or position relations (``follows``, ``precedes``, ``nthChild``, ``range``), and every ancestor it
     looks for with ``inside`` (or ``stopBy``) must name a node kind other than ``module``. Then whatever
     it matches and looks at lies within one file's top-level statements."""
-    if rule.kind == "module":
+    if "module" in rule.kinds:
         return False
     pending: List[Any] = [rule.rule, *rule.constraints.values(), *rule.utils.values()]
     seen_utils = set()
@@ -676,7 +678,7 @@ def batchable(rule: PackRule, global_utils: Dict[str, Any]) -> bool:
             return False
         for key in ("inside", "stopBy"):
             ancestor = item.get(key)
-            if isinstance(ancestor, dict) and root_kind(ancestor) in (None, "module"):
+            if isinstance(ancestor, dict) and (not root_kinds(ancestor) or "module" in root_kinds(ancestor)):
                 return False
         name = item.get("matches")
         if isinstance(name, str) and name in global_utils and name not in rule.utils and name not in seen_utils:

@@ -3,9 +3,9 @@
 The checks mirror what the ast-grep CLI refuses, so that a pack the runner loads also loads in
 ``ast-grep scan``: unknown top-level keys in a rule file, a missing ``id``, ``language`` or ``rule``,
 duplicate ids, util ids with ``( ) , =``, references to util rules that exist nowhere. On top of that
-the pack conventions require every rule to name its root node ``kind`` (at the top of ``rule``, or as
-the first item of a top-level ``all:``): the matcher groups rules by it. Unknown keys in
-``sgconfig.yml`` itself are ignored, as the CLI ignores them.
+the pack conventions require every rule to name its root node ``kind`` (at the top of ``rule``, as the
+first item of a top-level ``all:``, or in every item of a top-level ``any:``): the matcher groups rules
+by it. Unknown keys in ``sgconfig.yml`` itself are ignored, as the CLI ignores them.
 """
 import json
 import logging
@@ -59,9 +59,9 @@ class PackRule:
     path: str = ""
 
     @property
-    def kind(self) -> str:
-        """The node kind the rule matches (the pack conventions require one)."""
-        return root_kind(self.rule) or ""
+    def kinds(self) -> Tuple[str, ...]:
+        """The node kinds the rule can match (the pack conventions require at least one)."""
+        return root_kinds(self.rule)
 
     @property
     def opt_in(self) -> bool:
@@ -117,17 +117,30 @@ def load_pack(sgconfig_path: str) -> Pack:
     return Pack(root=root, rules=tuple(rules), utils=utils, sgconfig=os.path.abspath(sgconfig_path))
 
 
-def root_kind(rule: Any) -> Optional[str]:
-    """The ``kind`` at the top of a rule object, or of the first item of its top-level ``all:``."""
-    if not isinstance(rule, dict):
-        return None
-    kind = rule.get("kind")
-    if isinstance(kind, str):
-        return kind
-    items = rule.get("all")
-    if isinstance(items, list) and items and isinstance(items[0], dict) and isinstance(items[0].get("kind"), str):
-        return items[0]["kind"]
-    return None
+def root_kinds(rule: Any) -> Tuple[str, ...]:
+    """The node kinds a rule object can match, as its top level says: its ``kind``; or the ``kind`` of the first
+    item of its top-level ``all:``; or, for a top-level ``any:``, the kinds of all its items when each names
+    some. Empty when the top level does not say (the rule might match any node)."""
+    kinds: List[str] = []
+    pending: List[Any] = [rule]
+    while pending:
+        item = pending.pop(0)
+        if not isinstance(item, dict):
+            return ()
+        kind = item.get("kind")
+        first = item.get("all", [None])[0] if isinstance(item.get("all"), list) and item.get("all") else None
+        if isinstance(kind, str):
+            found: Optional[str] = kind
+        elif isinstance(first, dict) and isinstance(first.get("kind"), str):
+            found = first["kind"]
+        elif isinstance(item.get("any"), list) and item["any"]:
+            pending.extend(item["any"])
+            continue
+        else:
+            return ()
+        if found not in kinds:
+            kinds.append(found)
+    return tuple(kinds)
 
 
 def _read_yaml(path: str) -> Any:
@@ -215,9 +228,10 @@ def _parse_rule(path: str, data: Any) -> PackRule:
     rule = data.get("rule")
     if not isinstance(rule, dict) or not rule:
         raise InvalidPack(path, "missing field `rule` (a rule object)")
-    if root_kind(rule) is None:
-        raise InvalidPack(path, f"rule {rule_id} has no root 'kind' (required at the top of 'rule' or as the first "
-                                "item of a top-level 'all:', so the runner can group rules by node kind)")
+    if not root_kinds(rule):
+        raise InvalidPack(path, f"rule {rule_id} has no root 'kind' (required at the top of 'rule', as the first "
+                                "item of a top-level 'all:', or in every item of a top-level 'any:', so the runner "
+                                "can group rules by node kind)")
     severity = data.get("severity", DEFAULT_SEVERITY)
     if severity not in SEVERITIES:
         raise InvalidPack(path, f"severity {severity!r} is not one of {', '.join(SEVERITIES)}")

@@ -626,3 +626,56 @@ def test_WHEN_config_made_lean_THEN_same_nodes_found():
     # Check our results
     assert 2 <= len(expected)
     assert expected == actual
+
+
+MULTI_KIND_RULES = {
+    "M1": """\
+        id: M1
+        language: python
+        severity: warning
+        message: one $NAME
+        rule:
+          any:
+            - {kind: call, has: {field: function, pattern: $NAME}}
+            - {kind: string, regex: '^"x'}
+        """,
+    "M2": """\
+        id: M2
+        language: python
+        severity: warning
+        message: two
+        rule:
+          kind: string
+          regex: 'y"$'
+        """,
+    "M3": """\
+        id: M3
+        language: python
+        severity: warning
+        message: three $NAME
+        rule:
+          kind: call
+          has: {field: arguments, has: {kind: integer, pattern: $NAME}}
+        """,
+}
+MULTI_KIND_SOURCE = 'f(1)\ng("xy")\nh("ay")\nk("xa")\nm(x)\n'
+
+
+def test_WHEN_rule_has_several_root_kinds_THEN_grouped_under_each_AND_same_findings_as_the_cli(tmp_path):
+    # Set up our test
+    folder = str(tmp_path)
+    write_pack(folder, rules=MULTI_KIND_RULES, utils={})
+    write(folder, "sample.py", MULTI_KIND_SOURCE)
+    matcher = Matcher(load_pack(folder))
+
+    # Run our test
+    actual = _matcher_findings(matcher, folder, ["sample.py"])
+
+    # Check our results
+    expected = sorted(_cli_key(finding) for finding in ast_grep_findings(folder, ["sample.py"]))
+    assert expected == actual
+    assert ("call", "string") == matcher.rules[0].kinds
+    expected_string_line = next(key[2] for key in expected if key[1] == "M2" and "xy" in MULTI_KIND_SOURCE)
+    # TEST: the string "xy" is both M1's and M2's, the call f(1) both M1's and M3's
+    assert ["M1", "M2"] == [key[1] for key in actual if key[2:4] == (expected_string_line, 2)]
+    assert ["M1", "M3"] == [key[1] for key in actual if key[2:4] == (expected_string_line - 1, 0)]

@@ -5,7 +5,7 @@ import textwrap
 import pytest
 import yaml
 
-from chris_style.sg.pack import PACK_DIR, InvalidPack, SgconfigExists, default_pack, load_pack, root_kind, \
+from chris_style.sg.pack import PACK_DIR, InvalidPack, SgconfigExists, default_pack, load_pack, root_kinds, \
     sgconfig_text, write_sgconfig
 from chris_style.sg.yaml_lite import load_yaml
 from test_chris_style.sg.support import RULES, UTILS, run_ast_grep, write, write_pack
@@ -32,8 +32,8 @@ def test_WHEN_pack_loaded_THEN_rules_sorted_with_every_field_AND_global_utils_re
     assert ["root-logger-call"] == list(pack.utils)
     assert str(tmp_path) == pack.root
     rule = pack.rule("CHS903")
-    assert ("function_definition", "warning", ("**/test_*.py",), ()) == (rule.kind, rule.severity, rule.files,
-                                                                         rule.ignores)
+    expected = (("function_definition",), "warning", ("**/test_*.py",), ())
+    assert expected == (rule.kinds, rule.severity, rule.files, rule.ignores)
     assert "name the test '$NAME' test_WHEN_..._THEN_..." == rule.message
     assert os.path.join(str(tmp_path), "rules", "CHS903.yml") == rule.path
     assert "$UPPER$PARAMETERS" == pack.rule("CHS901").fix
@@ -73,17 +73,20 @@ def test_WHEN_installed_pack_loaded_THEN_every_rule_declares_its_root_kind():
 
     # Check our results
     assert os.path.join(PACK_DIR, "sgconfig.yml") == pack.sgconfig
-    assert [] == [rule.id for rule in pack.rules if not rule.kind]
+    assert [] == [rule.id for rule in pack.rules if not rule.kinds]
 
 
 @pytest.mark.parametrize(
     "rule, expected",
-    [({"kind": "call"}, "call"), ({"all": [{"kind": "call"}, {"has": {}}]}, "call"), ({"pattern": "f()"}, None),
-     ({"all": [{"has": {"kind": "call"}}]}, None), ({"any": [{"kind": "call"}]}, None), ("call", None)],
+    [({"kind": "call"}, ("call",)), ({"all": [{"kind": "call"}, {"has": {}}]}, ("call",)), ({"pattern": "f()"}, ()),
+     ({"all": [{"has": {"kind": "call"}}]}, ()), ({"any": [{"kind": "call"}]}, ("call",)),
+     ({"any": [{"kind": "call"}, {"all": [{"kind": "string"}]}, {"any": [{"kind": "call"}, {"kind": "list"}]}]},
+      ("call", "string", "list")),
+     ({"any": [{"kind": "call"}, {"pattern": "f()"}]}, ()), ({"any": []}, ()), ("call", ())],
 )
-def test_WHEN_root_kind_read_THEN_top_level_kind_or_first_all_item(rule, expected):
+def test_WHEN_root_kinds_read_THEN_top_level_kind_first_all_item_or_every_any_item(rule, expected):
     # Run our test / Check our results
-    assert expected == root_kind(rule)
+    assert expected == root_kinds(rule)
 
 
 # TEST: what the runner refuses, with one line naming the file (and what the CLI does with the same pack)
@@ -103,8 +106,8 @@ REJECTED = {
     ),
     "no root kind": (
         MINIMAL_RULE.replace("  kind: call\n", "  pattern: f()\n"),
-        "rule CHS999 has no root 'kind' (required at the top of 'rule' or as the first item of a top-level 'all:', "
-        "so the runner can group rules by node kind)",
+        "rule CHS999 has no root 'kind' (required at the top of 'rule', as the first item of a top-level 'all:', "
+        "or in every item of a top-level 'any:', so the runner can group rules by node kind)",
         False,
     ),
     "bad severity": (
