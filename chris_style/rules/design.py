@@ -126,7 +126,9 @@ CHS802 = register(
             "`object` and same-file classes. A same-file base that cannot be resolved (a cycle, or a name that "
             "is also imported) counts as unknown. The deprecated `abstractproperty`, `abstractclassmethod` and "
             "`abstractstaticmethod` need ABCMeta too and are flagged like `abstractmethod`. Methods under an "
-            "`if` in the class body are not looked at."
+            "`if` in the class body are not looked at. A relative `from .abc import abstractmethod` counts as "
+            "`abc` too: a project's own `abc` module that exports `abstractmethod` re-exports the standard one "
+            "(both engines agree on this)."
         ),
     )
 )
