@@ -13,12 +13,14 @@ tree-sitter parse 5.4 s; the 30 rules as 30 ``find_all`` calls 17.8 s; the same 
 
 * One config for all rules: ``any`` over the root kinds (the pack conventions make every rule declare
   one or more; a rule with several is in the group of each). A kind with one rule of that one kind is that
-  rule; any other kind's rules K1..Km become
-  ``all: [{kind: K}, {any: [K1..Km]}, {any: [K1 + $CHSTAG1, {kind: K}]}, ..., {any: [Km + $CHSTAGm, {kind: K}]}]``:
-  the first ``any`` keeps the nodes some rule matches, each later ``any`` captures rule i's tag (a bare
-  metavariable pattern, which captures the node) when rule i matches and falls through otherwise. So one
-  traversal reports each node once with the tags of every rule that matches it (``any`` alone would stop at
-  the first). Each Ki is a util, so it is compiled once.
+  rule; any other kind's rules K1..Km become m branches, the i-th ``all: [{kind: K}, Ki + $CHSTAGi,
+  {any: [K(i+1) + $CHSTAG(i+1), {kind: K}]}, ..., {any: [Km + $CHSTAGm, {kind: K}]}]``:
+  a node is matched by the first branch whose rule matches it (a bare metavariable pattern captures the node
+  as the rule's tag), and the optional ``any`` items capture the tags of the later rules that match it too.
+  So one traversal reports each node once with the tags of every rule that matches it (``any`` alone would
+  stop at the first), and each rule is evaluated once per node (an earlier design that first filtered with
+  ``any: [K1..Km]`` evaluated a matching rule twice, which doubled the cost of the costly rules). Each Ki is
+  a util, so it is compiled once.
 * Renaming: rules sharing one config share one metavariable environment and one util namespace. Every
   capturing metavariable of rule i becomes ``$R<i>_NAME`` (patterns, ``constraints`` keys, ``transform`` keys
   and sources; ``$$$ARGS`` and ``$$X`` alike; ``$_X`` captures nothing and stays); local utils become
@@ -29,41 +31,51 @@ tree-sitter parse 5.4 s; the 30 rules as 30 ``find_all`` calls 17.8 s; the same 
   reject the node for every rule.
 * A rule whose pattern has ``$NAME`` inside a longer string literal (renaming could change what it matches),
   or whose renamed config does not compile, runs alone.
-* Batches: ``check_many`` concatenates files (a ``pass`` line between two files) and parses them as one tree
-  for the rules that cannot see past a file's own top-level statements (``batchable``: no ``follows``,
-  ``precedes``, ``nthChild``, ``range``, nothing that matches or climbs to the module), so such rules are
-  compiled once per batch instead of once per file. If a top-level node of the batch straddles two files,
-  the batch is checked file by file. The other rules run on each file's own tree.
 * Every config is made lean before use (``lean_config``): ast-grep-py compiles every util it is given, used
   or not, and every regex each time it is written, so unused utils are dropped and each distinct regex becomes
-  one util. On the installed pack this took the per-file config from 27 to 23 ms to compile and the batch
-  config from 6.8 to 1.4 ms.
-* Cost that remains (measured, see the closing note): compiling a config costs about 3 microseconds per node
-  of the rule tree (patterns and Unicode regexes more), and ast-grep-py has no way to keep a compiled rule, so
-  a large pack pays it on every file for its non-batchable rules: the installed pack's module-level import
-  lookups keep 20 of its 24 default rules per file, and their config (about 8,000 nodes) compiles in about
-  23 ms, while the CLI compiles once. This is why the runner is slower than ``ast-grep scan`` on this pack.
+  one util.
+* Wrapped batches, because ast-grep-py has no way to keep a compiled rule: compiling the installed pack's
+  config (about 8,000 rule nodes) takes about 23 ms, on every ``find_all`` call, while the CLI compiles once.
+  So ``check_many`` parses up to ``BATCH_CHARACTERS`` of source as one tree, each file the body of an
+  ``if __chs_file__:`` with a space added before each of its lines, and runs the rules once on it, rewritten
+  by ``wrap_config`` so that each file's body stands for its module: ``kind: module`` becomes that block and
+  every search up the tree stops there. Sibling relations need nothing (the block's children are the file's
+  top-level statements and comments). Positions, messages and fixes are mapped back to each file's own text.
+  Files that cannot be wrapped exactly are checked alone (``wrappable``): a comment before the first
+  statement (tree-sitter hangs it on the ``if``, outside the block), tabs in indentation, form feeds, lone
+  carriage returns; so is a batch whose tree does not keep each file in its own ``if``. Rules that match the
+  module itself, use ``range`` or constraints with utils (``batchable``) run on each file's own tree. On the
+  whole standard library, every rule of the installed pack (opt-in ones too) gives exactly the findings of
+  ``ast-grep scan`` this way, messages included (a test checks a sample against one-by-one checking).
 
 With rules limited by ``files``/``ignores``, the set of rules differs per file (typically test files vs the
 rest); configs are cached per set.
 """
 import bisect
-import copy
+import json
 import logging
 import re
-from dataclasses import dataclass
-from typing import Any, Dict, FrozenSet, Iterable, Iterator, List, Optional, Pattern, Sequence, Tuple
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional, Pattern, Sequence, Tuple
 
 from ast_grep_py import SgNode, SgRoot
 
-from chris_style.sg.pack import LANGUAGE, InvalidPack, Pack, PackRule, root_kinds
+from chris_style.sg.pack import LANGUAGE, InvalidPack, Pack, PackRule
 
 logger = logging.getLogger(__name__)
 
 TAG_PREFIX = "CHSTAG"
-BATCH_SEPARATOR = "pass\n"  # Between two files parsed as one tree: it closes the indented blocks before it
 BATCH_CHARACTERS = 200_000  # Source code points parsed as one tree by check_many
-CONTEXT_KEYS = ("follows", "precedes", "nthChild", "range")  # Relations that look at siblings or positions
+WRAPPER_NAME = "__chs_file__"
+WRAPPER_HEADER = f"if {WRAPPER_NAME}:\n"  # Each file of a batch is the body of one such `if`, indented by a space
+# In a wrapped batch, what a file's rules see as its module: the body of a wrapper `if` at the top of the tree.
+FILE_BODY: Dict[str, Any] = {
+    "kind": "block",
+    "inside": {"kind": "if_statement", "stopBy": "neighbor", "inside": {"kind": "module", "stopBy": "neighbor"}},
+}
+# Files that are checked alone: a leading comment (tree-sitter hangs it on the wrapper `if`, not in its body);
+# tabs in indentation, form feeds and lone carriage returns (indentation or lines could change with the prefix).
+_UNWRAPPABLE = re.compile(r"\r(?!\n)|\f|^[ ]*\t", re.MULTILINE)
 IGNORE_MARKER = "ast-grep-ignore"
 MAX_INDENT_LOOK_BEHIND = 512  # ast-grep looks this far back for a line's indentation
 # A metavariable in a pattern: the whole token (ast-grep only treats a complete leaf as a metavariable).
@@ -224,12 +236,14 @@ class _RuleSet:
     config: Optional[Dict[str, Any]]  # Constraints are not in it: they are checked per match
     utils: Dict[str, Any]  # Global utils and the merged rules' renamed local utils
     by_kind: Dict[str, List[_CompiledRule]]  # Merged rules per root kind
+    alone_configs: Dict[int, Dict[str, Any]]  # The config of each rule in ``alone``, by rule index
 
     @property
     def empty(self) -> bool:
         return not self.merged and not self.alone
 
-    def run(self, root: SgNode, text: str) -> List[SgFinding]:
+    def matches(self, root: SgNode, text: str) -> List[Tuple[_CompiledRule, SgNode]]:
+        """Every (rule, node) match in the tree, without those ``# ast-grep-ignore`` comments suppress."""
         matches: List[Tuple[_CompiledRule, SgNode]] = []
         if self.config is not None:
             for node in _find_all(root, self.config, self.merged):
@@ -237,29 +251,93 @@ class _RuleSet:
                     if node.get_match(compiled.tag) is not None and _meets_constraints(compiled, node, self.utils):
                         matches.append((compiled, node))
         for compiled in self.alone:
-            matches.extend((compiled, node) for node in _find_all(root, compiled.alone_config, [compiled]))
-        findings = [_finding(compiled, node, text) for compiled, node in matches]
-        if findings and IGNORE_MARKER in text:
-            findings = _without_ignored(root, findings)
-        return findings
+            config = self.alone_configs[compiled.index]
+            matches.extend((compiled, node) for node in _find_all(root, config, [compiled]))
+        if matches and IGNORE_MARKER in text:
+            covered = ignore_comments(root)
+            matches = [(compiled, node) for compiled, node in matches
+                       if not _suppressed(covered, node.range().start.line, compiled.rule.id)]
+        return matches
+
+    def run(self, root: SgNode, text: str) -> List[SgFinding]:
+        return [_finding(compiled, node, text, _unmoved) for compiled, node in self.matches(root, text)]
+
+    def run_wrapped(self, root: SgNode, text: str, files: List["_WrappedFile"]) -> Dict[int, List[SgFinding]]:
+        """Findings per file (by the caller's index) in a wrapped batch, in each file's own positions."""
+        found: Dict[int, List[SgFinding]] = {}
+        header_lines = [wrapped.header_line for wrapped in files]
+        for compiled, node in self.matches(root, text):
+            start = node.range().start
+            wrapped = files[bisect.bisect_right(header_lines, start.line) - 1]
+            if start.line == wrapped.header_line or (start.index == wrapped.body_start and node.kind() == "block"):
+                continue  # The wrapper itself
+            found.setdefault(wrapped.index, []).append(_finding(compiled, node, wrapped.text, wrapped.locate))
+        return found
 
 
 @dataclass
 class _Plan:
-    """The rules for one set of applicable rules: those that may run on several files parsed as one tree
-    (see ``batchable``), and those that need each file's own tree."""
+    """The rules for one set of applicable rules: all of them for a file checked alone; for wrapped batches
+    (see ``check_many``), the batchable ones rewritten for the wrapping and the others, run on each file.
+    Each rule set is built when first needed (building one takes tens of milliseconds)."""
 
-    batch: _RuleSet
-    single: _RuleSet
+    chosen: List[_CompiledRule]
+    utils: Dict[str, Any]
+    built: Dict[str, _RuleSet] = field(default_factory=dict)
+
+    @property
+    def any_batchable(self) -> bool:
+        return any(compiled.batchable for compiled in self.chosen)
+
+    @property
+    def whole(self) -> _RuleSet:
+        if "whole" not in self.built:
+            self.built["whole"] = _build_rule_set(self.chosen, self.utils)
+        return self.built["whole"]
+
+    @property
+    def wrapped(self) -> _RuleSet:
+        if "wrapped" not in self.built:
+            batchable_rules = [compiled for compiled in self.chosen if compiled.batchable]
+            self.built["wrapped"] = _build_rule_set(batchable_rules, self.utils, wrapped=True)
+        return self.built["wrapped"]
+
+    @property
+    def rest(self) -> _RuleSet:
+        if "rest" not in self.built:
+            self.built["rest"] = _build_rule_set([compiled for compiled in self.chosen if not compiled.batchable],
+                                                 self.utils)
+        return self.built["rest"]
 
 
 @dataclass
-class _BatchFile:
+class _WrappedFile:
+    """One file in a wrapped batch: ``if __chs_file__:`` on line ``header_line``, then every line of the file
+    with one space before it."""
+
     index: int  # Position in the caller's list
-    text: str
-    start: int  # Code point offset of the file in the batch text
-    end: int  # Offset just past the file's text (and the line break added to it, if any)
-    first_line: int  # 0-based line of the batch where the file starts
+    text: str  # The file's own text
+    header_line: int  # 0-based line of the batch
+    content_start: int  # Code point offset of the file's first line (its added space) in the batch
+    body_start: int  # Offset of the wrapper's block: the file's first statement
+    end: int  # Offset just past the file's last line
+
+    def locate(self, position: Any) -> Tuple[int, int, int]:
+        """A position of the batch (ast-grep's ``Pos``) as (0-based line, column, offset) in the file."""
+        line = position.line - self.header_line - 1
+        added = 1 if position.column > 0 else 0
+        return line, position.column - added, position.index - self.content_start - line - added
+
+
+def _unmoved(position: Any) -> Tuple[int, int, int]:
+    return position.line, position.column, position.index
+
+
+def wrappable(text: str) -> bool:
+    """Whether a file can be checked in a wrapped batch (see ``_UNWRAPPABLE``): it has a statement before
+    any comment, and nothing whose meaning an added space at the start of each line could change."""
+    first = text.lstrip(" \r\n")
+    return bool(first) and not first.startswith(("#", "\ufeff")) and _UNWRAPPABLE.search(text) is None
 
 
 class Matcher:
@@ -292,55 +370,55 @@ class Matcher:
 
     def check_root(self, root: SgNode, text: str, relative_path: str) -> List[SgFinding]:
         """Like ``check`` for a tree the caller parsed from ``text``."""
-        plan = self._plan_for(relative_path)
-        findings = plan.batch.run(root, text) + plan.single.run(root, text)
+        findings = self._plan_for(relative_path).whole.run(root, text)
         findings.sort(key=_position_order)
         return findings
 
     def check_many(self, sources: Sequence[Tuple[str, str]]) -> List[List[SgFinding]]:
         """``check`` for several (text, relative path) pairs, each of which Python can parse. Files with the
-        same applicable rules are concatenated (a ``pass`` line between two files) and parsed as one tree
-        for the batchable rules, so each rule is compiled once per batch instead of once per file."""
+        same applicable rules are parsed together as one tree, each file the body of an ``if __chs_file__:``
+        with a space added before each of its lines, and the batchable rules run once on that tree, rewritten
+        so that each file's body stands for its module (see ``wrap_config``): each rule is compiled once per
+        batch instead of once per file. Files that cannot be wrapped (see ``wrappable``) are checked alone."""
         results: List[List[SgFinding]] = [[] for _ in sources]
         groups: Dict[FrozenSet[int], List[int]] = {}
         for index, (_, path) in enumerate(sources):
             groups.setdefault(self._applicable(path), []).append(index)
         for applicable, indexes in groups.items():
             plan = self._plan(applicable)
-            for batch in _batches(indexes, sources, self.batch_characters if not plan.batch.empty else 0):
+            together = [index for index in indexes if plan.any_batchable and wrappable(sources[index][0])]
+            chosen = frozenset(together)
+            alone = [index for index in indexes if index not in chosen]
+            for batch in _batches(together, sources, self.batch_characters):
                 if len(batch) == 1:
-                    text = sources[batch[0]][0]
-                    root = SgRoot(text, LANGUAGE).root()
-                    results[batch[0]] = plan.batch.run(root, text) + plan.single.run(root, text)
-                    continue
-                self._check_batch(plan, batch, sources, results)
+                    alone.append(batch[0])
+                else:
+                    self._check_batch(plan, batch, sources, results)
+            for index in alone:
+                text = sources[index][0]
+                results[index] = plan.whole.run(SgRoot(text, LANGUAGE).root(), text)
         for findings in results:
             findings.sort(key=_position_order)
         return results
 
     def _check_batch(self, plan: _Plan, batch: List[int], sources: Sequence[Tuple[str, str]],
                      results: List[List[SgFinding]]) -> None:
-        files, text = _join_batch(batch, sources)
+        files, text = _wrap_batch(batch, sources)
         root = SgRoot(text, LANGUAGE).root()
-        if not _files_stay_apart(root, files):
-            # The parser carried something across a file boundary: check these files one by one.
+        if not _wrapped_apart(root, files):
+            # The parser did not keep each file in its own wrapper: check these files one by one.
             del root
             for index in batch:
                 single_text = sources[index][0]
-                single_root = SgRoot(single_text, LANGUAGE).root()
-                results[index] = plan.batch.run(single_root, single_text) + plan.single.run(single_root, single_text)
+                results[index] = plan.whole.run(SgRoot(single_text, LANGUAGE).root(), single_text)
             return
-        starts = [batch_file.start for batch_file in files]
-        for finding in plan.batch.run(root, text):
-            batch_file = files[bisect.bisect_right(starts, finding.start) - 1]
-            if finding.start >= batch_file.end:
-                continue  # On a separator line
-            results[batch_file.index].append(_shifted(finding, batch_file))
+        for index, findings in plan.wrapped.run_wrapped(root, text, files).items():
+            results[index].extend(findings)
         del root
-        if not plan.single.empty:
+        if not all(compiled.batchable for compiled in plan.chosen):
             for index in batch:
                 single_text = sources[index][0]
-                results[index].extend(plan.single.run(SgRoot(single_text, LANGUAGE).root(), single_text))
+                results[index].extend(plan.rest.run(SgRoot(single_text, LANGUAGE).root(), single_text))
 
     def _applicable(self, relative_path: str) -> FrozenSet[int]:
         return frozenset(
@@ -354,11 +432,7 @@ class Matcher:
     def _plan(self, applicable: FrozenSet[int]) -> _Plan:
         plan = self._plans.get(applicable)
         if plan is None:
-            chosen = [compiled for compiled in self.rules if compiled.index in applicable]
-            plan = _Plan(
-                batch=_build_rule_set([compiled for compiled in chosen if compiled.batchable], self.pack.utils),
-                single=_build_rule_set([compiled for compiled in chosen if not compiled.batchable], self.pack.utils),
-            )
+            plan = _Plan([compiled for compiled in self.rules if compiled.index in applicable], self.pack.utils)
             self._plans[applicable] = plan
         return plan
 
@@ -382,46 +456,41 @@ def _batches(indexes: List[int], sources: Sequence[Tuple[str, str]], limit: int)
         yield batch
 
 
-def _join_batch(batch: List[int], sources: Sequence[Tuple[str, str]]) -> Tuple[List[_BatchFile], str]:
-    files: List[_BatchFile] = []
+_LINE = re.compile(r"[^\n]*\n|[^\n]+$")  # A line and its line feed (a carriage return stays in the line)
+
+
+def _wrap_batch(batch: List[int], sources: Sequence[Tuple[str, str]]) -> Tuple[List[_WrappedFile], str]:
+    files: List[_WrappedFile] = []
     pieces: List[str] = []
     offset = 0
     line = 0
     for index in batch:
         text = sources[index][0]
-        if not text.endswith("\n"):
-            text += "\n"
-        files.append(_BatchFile(index, sources[index][0], offset, offset + len(text), line))
-        pieces.append(text)
-        pieces.append(BATCH_SEPARATOR)
-        offset += len(text) + len(BATCH_SEPARATOR)
-        line += text.count("\n") + BATCH_SEPARATOR.count("\n")
+        lines = _LINE.findall(text)
+        if not lines[-1].endswith("\n"):
+            lines[-1] += "\n"
+        body = " " + " ".join(lines)
+        content_start = offset + len(WRAPPER_HEADER)
+        first_statement = len(text) - len(text.lstrip(" \r\n"))
+        body_start = content_start + first_statement + text.count("\n", 0, first_statement) + 1
+        files.append(_WrappedFile(index, text, line, content_start, body_start, content_start + len(body)))
+        pieces.append(WRAPPER_HEADER)
+        pieces.append(body)
+        offset = content_start + len(body)
+        line += 1 + len(lines)
     return files, "".join(pieces)
 
 
-def _files_stay_apart(root: SgNode, files: List[_BatchFile]) -> bool:
-    """Whether every top-level node of the batch lies within one file (or is a separator)."""
-    starts = [batch_file.start for batch_file in files]
-    for child in root.children():
+def _wrapped_apart(root: SgNode, files: List[_WrappedFile]) -> bool:
+    """Whether the batch parsed as one wrapper ``if`` per file, each holding exactly its file."""
+    children = root.children()
+    if len(children) != len(files):
+        return False
+    for child, wrapped in zip(children, files):
         span = child.range()
-        batch_file = files[bisect.bisect_right(starts, span.start.index) - 1]
-        limit = batch_file.end if span.start.index < batch_file.end else batch_file.end + len(BATCH_SEPARATOR)
-        if span.end.index > limit:
+        if child.kind() != "if_statement" or span.start.line != wrapped.header_line or span.end.index > wrapped.end:
             return False
     return True
-
-
-def _shifted(finding: SgFinding, batch_file: _BatchFile) -> SgFinding:
-    offset = batch_file.start
-    fix = finding.fix
-    if fix is not None:
-        fix = SgEdit(fix.start - offset, fix.end - offset, fix.replacement)
-    finding.line -= batch_file.first_line
-    finding.end_line -= batch_file.first_line
-    finding.start -= offset
-    finding.end -= offset
-    finding.fix = fix
-    return finding
 
 
 def _meets_constraints(compiled: _CompiledRule, node: SgNode, utils: Dict[str, Any]) -> bool:
@@ -472,16 +541,18 @@ def short_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {'; '.join(lines)}"
 
 
-def _build_rule_set(chosen: List[_CompiledRule], global_utils: Dict[str, Any]) -> _RuleSet:
+def _build_rule_set(chosen: List[_CompiledRule], global_utils: Dict[str, Any],
+                    wrapped: bool = False) -> _RuleSet:
     """One config for every mergeable rule: ``any`` over the root kinds. A kind with one rule, whose only
-    kind it is, is that rule's tagged branch. Any other kind's rules K1..Km become
+    kind it is, is that rule's tagged branch. Any other kind's rules K1..Km become m branches, the i-th
 
-        all: [{kind: K}, {any: [K1, ..., Km]}, {any: [K1+tag, {kind: K}]}, ..., {any: [Km+tag, {kind: K}]}]
+        all: [{kind: K}, Ki+tag, {any: [K(i+1)+tag, {kind: K}]}, ..., {any: [Km+tag, {kind: K}]}]
 
-    The first ``any`` keeps only nodes that some Ki matches; each later ``any`` then captures Ki's tag
-    (and its metavariables) when Ki matches and falls through to ``{kind: K}`` when it does not, so one
-    match carries the tags of every rule that matches the node. Each Ki is a util (``matches:``), so
-    its patterns and regexes are compiled once."""
+    A node is matched by the first branch whose rule matches it; the later ``any`` items then capture the
+    tags (and metavariables) of the later rules that match too, and fall through to ``{kind: K}`` for
+    those that do not, so one match carries the tags of every rule that matches the node, and each rule
+    is evaluated once per node. Each Ki is a util (``matches:``), so its patterns and regexes are compiled
+    once. ``wrapped``: the configs are rewritten for wrapped batches (see ``wrap_config``)."""
     merged = [compiled for compiled in chosen if compiled.mergeable]
     alone = [compiled for compiled in chosen if not compiled.mergeable]
     utils = dict(global_utils)
@@ -499,14 +570,14 @@ def _build_rule_set(chosen: List[_CompiledRule], global_utils: Dict[str, Any]) -
             continue
         for compiled in rules:
             utils[compiled.util_name] = compiled.branch
-        branches.append({"all": [
-            {"kind": kind},
-            {"any": [{"matches": compiled.util_name} for compiled in rules]},
-            *({"any": [{"all": [{"matches": compiled.util_name}, {"pattern": f"${compiled.tag}"}]}, {"kind": kind}]}
-              for compiled in rules),
-        ]})
-    config = lean_config(_config({"any": branches}, {}, utils, transform)) if branches else None
-    return _RuleSet(merged, alone, config, utils, by_kind)
+        tagged = [{"all": [{"matches": compiled.util_name}, {"pattern": f"${compiled.tag}"}]} for compiled in rules]
+        for first in range(len(rules)):
+            optional = ({"any": [later, {"kind": kind}]} for later in tagged[first + 1:])
+            branches.append({"all": [{"kind": kind}, tagged[first], *optional]})
+    prepare = (lambda config: lean_config(wrap_config(config))) if wrapped else lean_config
+    config = prepare(_config({"any": branches}, {}, utils, transform)) if branches else None
+    alone_configs = {compiled.index: prepare(compiled.alone_config) for compiled in alone}
+    return _RuleSet(merged, alone, config, utils, by_kind, alone_configs)
 
 
 # -- compiling one rule ---------------------------------------------------------------------------------
@@ -624,13 +695,13 @@ def _compile_rule(index: int, rule: PackRule, global_utils: Dict[str, Any]) -> _
     constraints = {renamer.variable(name): renamer.rule(value) for name, value in rule.constraints.items()}
     utils = {renamer.util(name): renamer.rule(value) for name, value in rule.utils.items()}
     transform = renamer.transform(rule.transform)
-    alone_config = _config(rule.rule, rule.constraints, {**global_utils, **rule.utils}, rule.transform)
+    # Checked lean: a util the rule does not use is not compiled (the CLI's ``ast-grep test`` checks the pack)
+    alone_config = lean_config(_config(rule.rule, rule.constraints, {**global_utils, **rule.utils}, rule.transform))
     error = _compile_error(alone_config)
     if error is not None:
         raise InvalidPack(rule.path, f"rule {rule.id} does not compile in ast-grep-py: {error}")
-    alone_config = lean_config(alone_config)
-    mergeable = renamer.safe and _compile_error(_config(branch, constraints, {**global_utils, **utils},
-                                                        transform)) is None
+    mergeable = renamer.safe and _compile_error(lean_config(_config(branch, constraints, {**global_utils, **utils},
+                                                                    transform))) is None
     transform_names = frozenset(rule.transform)
     variable_name = renamer.variable if mergeable else str
     fix_text = rule.fix if isinstance(rule.fix, str) or rule.fix is None else rule.fix.get("template")
@@ -658,14 +729,13 @@ def _compile_rule(index: int, rule: PackRule, global_utils: Dict[str, Any]) -> _
 
 
 def batchable(rule: PackRule, global_utils: Dict[str, Any]) -> bool:
-    """Whether the rule gives the same results on a file parsed together with other files (one after the
-    other at module level, a ``pass`` line between them): it must not match the module, nor use sibling
-    or position relations (``follows``, ``precedes``, ``nthChild``, ``range``), and every ancestor it
-    looks for with ``inside`` (or ``stopBy``) must name a node kind other than ``module``. Then whatever
-    it matches and looks at lies within one file's top-level statements."""
-    if "module" in rule.kinds:
+    """Whether the rule gives the same results in a wrapped batch (see ``Matcher.check_many``) as on the file
+    alone, once ``wrap_config`` rewrote it: it must not match the module itself (a file's body is a block,
+    whose range differs), use absolute positions (``range``), or constraints that use utils (they are
+    checked outside the rewritten config)."""
+    if "module" in rule.kinds or any(_uses_utils(value) for value in rule.constraints.values()):
         return False
-    pending: List[Any] = [rule.rule, *rule.constraints.values(), *rule.utils.values()]
+    pending: List[Any] = [rule.rule, *rule.utils.values()]
     seen_utils = set()
     while pending:
         item = pending.pop()
@@ -674,18 +744,58 @@ def batchable(rule: PackRule, global_utils: Dict[str, Any]) -> bool:
             continue
         if not isinstance(item, dict):
             continue
-        if any(key in item for key in CONTEXT_KEYS) or item.get("kind") == "module":
+        if "range" in item:
             return False
-        for key in ("inside", "stopBy"):
-            ancestor = item.get(key)
-            if isinstance(ancestor, dict) and (not root_kinds(ancestor) or "module" in root_kinds(ancestor)):
-                return False
         name = item.get("matches")
         if isinstance(name, str) and name in global_utils and name not in rule.utils and name not in seen_utils:
             seen_utils.add(name)
             pending.append(global_utils[name])
         pending.extend(value for value in item.values() if isinstance(value, (dict, list)))
     return True
+
+
+def wrap_config(config: Dict[str, Any]) -> Dict[str, Any]:
+    """The config rewritten for a wrapped batch, where each file is the block of an ``if __chs_file__:`` at
+    the top of the tree: ``kind: module`` becomes that block (``FILE_BODY``), and every ``inside`` search
+    that may climb to the module (``stopBy: end`` or a rule) stops at the block, so that nothing a rule
+    looks at lies outside the file. Sibling relations need nothing: the block's children are the file's
+    top-level statements and comments, as the module's are (files with a comment before their first
+    statement are not wrapped)."""
+    rewritten = _copied(config)
+    modules: List[Dict[str, Any]] = []
+    searches: List[Dict[str, Any]] = []
+    pending: List[Any] = [rewritten["rule"], *rewritten.get("constraints", {}).values(),
+                          *rewritten.get("utils", {}).values()]
+    while pending:
+        value = pending.pop()
+        if not isinstance(value, dict):
+            continue
+        for name, item in value.items():
+            if name in _RULE_LIST_KEYS and isinstance(item, list):
+                pending.extend(item)
+            elif name in _RULE_KEYS or (name == "stopBy" and isinstance(item, dict)):
+                pending.append(item)
+            elif name == "nthChild" and isinstance(item, dict):
+                pending.append(item.get("ofRule"))
+        if isinstance(value.get("inside"), dict):
+            searches.append(value["inside"])
+        if value.get("kind") == "module":
+            modules.append(value)
+    # Rewritten after the walk, so that the inserted FILE_BODY copies are not rewritten themselves
+    for ancestor in searches:
+        stop = ancestor.get("stopBy", "neighbor")
+        if stop == "end":
+            ancestor["stopBy"] = _copied(FILE_BODY)
+        elif isinstance(stop, dict):
+            ancestor["stopBy"] = {"any": [stop, _copied(FILE_BODY)]}
+    for value in modules:
+        del value["kind"]
+        options = {name: value.pop(name) for name in _RELATION_OPTIONS if name in value}
+        rest = dict(value)
+        value.clear()
+        value.update({"all": [_copied(FILE_BODY), rest]} if rest else _copied(FILE_BODY))
+        value.update(options)
+    return rewritten
 
 
 # -- the cost of compiling a config ----------------------------------------------------------------------
@@ -705,15 +815,15 @@ def lean_config(config: Dict[str, Any]) -> Dict[str, Any]:
       ast-grep evaluates it: after the rule object's other atomic keys, before its relational and composite
       ones), since a regex captures nothing and means the same wherever it stands;
     * utils that the rule, its constraints and the utils they reach do not use are dropped."""
+    utils = config.get("utils") or {}
+    used = _reachable_utils([config["rule"], config.get("constraints")], utils)
     regexes: Dict[str, str] = {}
     rewritten = dict(config)
     rewritten["rule"] = _interned(config["rule"], regexes)
     if "constraints" in config:
         rewritten["constraints"] = {name: _interned(value, regexes) for name, value in config["constraints"].items()}
-    utils = {name: _interned(value, regexes) for name, value in (config.get("utils") or {}).items()}
-    utils.update({name: {"regex": regex} for regex, name in regexes.items()})
-    used = _reachable_utils([rewritten["rule"], rewritten.get("constraints")], utils)
-    kept = {name: body for name, body in utils.items() if name in used}
+    kept = {name: _interned(body, regexes) for name, body in utils.items() if name in used}
+    kept.update({name: {"regex": regex} for regex, name in regexes.items()})
     if kept:
         rewritten["utils"] = kept
     else:
@@ -723,7 +833,7 @@ def lean_config(config: Dict[str, Any]) -> Dict[str, Any]:
 
 def _interned(rule: Any, regexes: Dict[str, str]) -> Any:
     """A copy of a rule object whose regexes are ``matches`` of the utils named in ``regexes`` (filled in)."""
-    copied = copy.deepcopy(rule)
+    copied = _copied(rule)
     pending: List[Any] = [copied]
     while pending:
         value = pending.pop()
@@ -751,6 +861,12 @@ def _interned(rule: Any, regexes: Dict[str, str]) -> Any:
             value["all"] = parts
         value.update(options)
     return copied
+
+
+def _copied(value: Any) -> Any:
+    """A deep copy of a config's plain data (dicts, lists, strings, numbers), several times faster than
+    ``copy.deepcopy``."""
+    return json.loads(json.dumps(value))
 
 
 def _reachable_utils(roots: List[Any], utils: Dict[str, Any]) -> FrozenSet[str]:
@@ -837,27 +953,31 @@ def _parse_template(template: str, variable_name: Any, transform_names: FrozenSe
 # -- findings -------------------------------------------------------------------------------------------
 
 
-def _finding(compiled: _CompiledRule, node: SgNode, text: str) -> SgFinding:
+Locate = Callable[[Any], Tuple[int, int, int]]  # A tree position -> (0-based line, column, offset) in ``text``
+
+
+def _finding(compiled: _CompiledRule, node: SgNode, text: str, locate: Locate) -> SgFinding:
     span = node.range()
-    start, end = span.start, span.end
+    start_line, start_column, start = locate(span.start)
+    end_line, end_column, end = locate(span.end)
     fix = None
     if compiled.fix is not None:
-        fix = SgEdit(start.index, end.index, _render(compiled.fix, node, text, start.index))
+        fix = SgEdit(start, end, _render(compiled.fix, node, text, start, locate))
     return SgFinding(
         code=compiled.rule.id,
-        line=start.line + 1,
-        column=start.column,
-        end_line=end.line + 1,
-        end_column=end.column,
-        start=start.index,
-        end=end.index,
-        message=_render(compiled.message, node, text, start.index),
+        line=start_line + 1,
+        column=start_column,
+        end_line=end_line + 1,
+        end_column=end_column,
+        start=start,
+        end=end,
+        message=_render(compiled.message, node, text, start, locate),
         severity=compiled.rule.severity,
         fix=fix,
     )
 
 
-def _render(template: _Template, node: SgNode, text: str, match_start: int) -> str:
+def _render(template: _Template, node: SgNode, text: str, match_start: int, locate: Locate) -> str:
     """A template filled from a match, as ast-grep fills messages and fixes alike: a multi-line value is
     re-indented to the template line it lands on, then every line after the first gets the indentation
     of the matched node's line."""
@@ -866,7 +986,7 @@ def _render(template: _Template, node: SgNode, text: str, match_start: int) -> s
     else:
         pieces = [template.fragments[0]]
         for variable, fragment in zip(template.variables, template.fragments[1:]):
-            value, original_indent = _variable_value(variable, node, text)
+            value, original_indent = _variable_value(variable, node, text, locate)
             pieces.append(reindent(value, original_indent, variable.indent))
             pieces.append(fragment)
         rendered = "".join(pieces)
@@ -875,21 +995,23 @@ def _render(template: _Template, node: SgNode, text: str, match_start: int) -> s
     return reindent(rendered, 0, indent_at(text, match_start))
 
 
-def _variable_value(variable: _TemplateVariable, node: SgNode, text: str) -> Tuple[str, int]:
-    """A variable's text in a match, and the indentation it was written at (for re-indenting it)."""
+def _variable_value(variable: _TemplateVariable, node: SgNode, text: str, locate: Locate) -> Tuple[str, int]:
+    """A variable's text in a match, and the indentation it was written at (for re-indenting it). Values
+    come from ``text`` (a file's own text, also in a wrapped batch), except transformed ones, which
+    ast-grep computes from the tree's text (in a batch, a multi-line one would keep the added spaces)."""
     if variable.transformed:
         return node.get_transformed(variable.lookup) or "", 0
     if variable.multi:
         nodes = node.get_multiple_matches(variable.lookup)
         if not nodes:
             return "", 0
-        start, end = nodes[0].range().start.index, nodes[-1].range().end.index
+        start, end = locate(nodes[0].range().start)[2], locate(nodes[-1].range().end)[2]
     else:
         captured = node.get_match(variable.lookup)
         if captured is None:
             return "", 0
         span = captured.range()
-        start, end = span.start.index, span.end.index
+        start, end = locate(span.start)[2], locate(span.end)[2]
     value = text[start:end]
     return value, indent_at(text, start) if "\n" in value else 0
 
@@ -942,12 +1064,7 @@ def ignore_comments(root: SgNode) -> Dict[int, Optional[FrozenSet[str]]]:
     return covered
 
 
-def _without_ignored(root: SgNode, findings: List[SgFinding]) -> List[SgFinding]:
-    covered = ignore_comments(root)
-    kept = []
-    for finding in findings:
-        codes = covered.get(finding.line - 1, frozenset())
-        if codes is None or finding.code in codes:
-            continue
-        kept.append(finding)
-    return kept
+def _suppressed(covered: Dict[int, Optional[FrozenSet[str]]], line: int, code: str) -> bool:
+    """Whether an ``# ast-grep-ignore`` comment covers ``code`` on the 0-based ``line``."""
+    codes = covered.get(line, frozenset())
+    return codes is None or code in codes

@@ -7,9 +7,9 @@ from typing import Dict, List, Sequence, Tuple
 import pytest
 from ast_grep_py import SgRoot
 
-from chris_style.sg.matcher import IGNORE_MARKER, Matcher, SgFinding, batchable, compile_glob, ignore_comments, \
-    indent_at, lean_config, reindent
-from chris_style.sg.pack import PackRule, load_pack
+from chris_style.sg.matcher import FILE_BODY, IGNORE_MARKER, Matcher, SgFinding, _wrap_batch, _wrapped_apart, \
+    batchable, compile_glob, ignore_comments, indent_at, lean_config, reindent, wrap_config, wrappable
+from chris_style.sg.pack import PACK_DIR, PackRule, load_pack
 from chris_style.sg.runner import decode_source, discover, syntax_error
 from test_chris_style.sg.support import CliFinding, ast_grep_findings, write, write_pack
 
@@ -463,13 +463,31 @@ def test_WHEN_files_checked_together_THEN_same_findings_as_one_by_one():
     assert 100 < sum(len(findings) for findings in together)
 
 
+def test_WHEN_installed_pack_checks_files_together_THEN_same_findings_as_one_by_one():
+    # Set up our test
+    pack = load_pack(PACK_DIR)
+    matcher = Matcher(pack, [rule.id for rule in pack.rules])  # Opt-in rules too
+    sources = _stdlib_sources(50) + [
+        (text, f"test_{index}.py") for index, (text, _) in enumerate(_stdlib_sources(12))
+    ] + [("import os\n\nLIMIT = 3\n\n\ndef f(x):\n    print(x)\n", "last.py")]
+
+    # Run our test
+    together = matcher.check_many(sources)
+
+    # Check our results
+    one_by_one = [matcher.check(text, path) for text, path in sources]
+    assert [_keys(findings) for findings in one_by_one] == [_keys(findings) for findings in together]
+    assert 30 < sum(wrappable(text) for text, _ in sources)
+    assert 500 < sum(len(findings) for findings in together)
+
+
 def test_WHEN_batch_tree_crosses_file_boundary_THEN_files_checked_one_by_one():
     # Set up our test
     matcher = Matcher(load_pack(SYNTHETIC_PACK))
     sources = _stdlib_sources(6)
 
     # Run our test
-    with mock.patch("chris_style.sg.matcher._files_stay_apart", return_value=False) as stay_apart:
+    with mock.patch("chris_style.sg.matcher._wrapped_apart", return_value=False) as stay_apart:
         together = matcher.check_many(sources)
 
     # Check our results
@@ -486,19 +504,87 @@ def _rule(rule: Dict[str, object], utils: Dict[str, object] = None) -> PackRule:
     "rule, expected",
     [({"kind": "call", "pattern": "f()"}, True),
      ({"kind": "call", "inside": {"kind": "function_definition", "stopBy": "end"}}, True),
-     ({"kind": "call", "not": {"inside": {"kind": "function_definition", "stopBy": "end"}}}, True),
-     ({"kind": "call", "inside": {"pattern": "if $X: $$$"}}, False),
-     ({"kind": "call", "inside": {"kind": "module"}}, False),
+     ({"kind": "call", "inside": {"kind": "module"}}, True),
+     ({"kind": "assignment", "precedes": {"kind": "for_statement"}}, True),
+     ({"kind": "call", "nthChild": 1}, True),
      ({"kind": "module", "has": {"kind": "call"}}, False),
-     ({"kind": "assignment", "precedes": {"kind": "for_statement"}}, False),
-     ({"kind": "comment", "follows": {"kind": "comment"}}, False),
-     ({"kind": "call", "nthChild": 1}, False),
-     ({"kind": "call", "inside": {"kind": "block", "stopBy": {"kind": "module"}}}, False),
-     ({"kind": "call", "matches": "u"}, False)],
+     ({"any": [{"kind": "call"}, {"kind": "module"}]}, False),
+     ({"kind": "call", "range": {"start": {"line": 0, "column": 0}, "end": {"line": 0, "column": 3}}}, False),
+     ({"kind": "call", "matches": "u"}, False),
+     ({"kind": "call", "matches": "v"}, True)],
 )
-def test_WHEN_rule_classified_THEN_batchable_unless_it_looks_at_siblings_or_the_module(rule, expected):
+def test_WHEN_rule_classified_THEN_batchable_unless_it_matches_the_module_or_uses_positions(rule, expected):
     # Run our test / Check our results
-    assert expected == batchable(_rule(rule), {"u": {"kind": "call", "precedes": {"kind": "call"}}})
+    utils = {"u": {"kind": "call", "range": {"start": {"line": 0, "column": 0}, "end": {"line": 0, "column": 3}}},
+             "v": {"kind": "call", "inside": {"kind": "module", "stopBy": "end"}}}
+    assert expected == batchable(_rule(rule), utils)
+
+
+def test_WHEN_config_wrapped_THEN_module_is_the_file_body_AND_searches_up_stop_there():
+    # Set up our test
+    config = {
+        "rule": {"kind": "call", "inside": {"kind": "module", "stopBy": "end", "has": {"kind": "import_statement"}},
+                 "not": {"inside": {"kind": "class_definition", "stopBy": {"kind": "function_definition"}}}},
+        "utils": {"top": {"kind": "identifier", "inside": {"kind": "expression_statement",
+                                                           "inside": {"kind": "module"}}}},
+    }
+
+    # Run our test
+    actual = wrap_config(config)
+
+    # Check our results
+    expected_rule = {
+        "kind": "call",
+        "inside": {"all": [FILE_BODY, {"has": {"kind": "import_statement"}}], "stopBy": FILE_BODY},
+        "not": {"inside": {"kind": "class_definition",
+                           "stopBy": {"any": [{"kind": "function_definition"}, FILE_BODY]}}},
+    }
+    assert expected_rule == actual["rule"]
+    expected_util = {"kind": "identifier", "inside": {"kind": "expression_statement", "inside": FILE_BODY}}
+    assert expected_util == actual["utils"]["top"]
+    assert "module" == config["rule"]["inside"]["kind"]  # The caller's config is left alone
+
+
+WRAPPING_SOURCES = [
+    ('"""Doc."""\nimport os\n\n\ndef f(x):\n    return """a\nb"""\n', "a.py"),
+    ("x = 1\r\nprint(x)\r\n", "crlf.py"),
+    ("# a leading comment\nimport os\n", "comment.py"),
+    ("if True:\n\tx = 1\n", "tabs.py"),
+    ("", "empty.py"),
+    ("\n\n  \n", "blank.py"),
+    ("\n\nx = 'é' ; y = 2", "no_newline.py"),
+]
+
+
+def test_WHEN_file_wrappable_THEN_statement_first_AND_no_tabs_form_feeds_or_lone_carriage_returns():
+    # Run our test
+    actual = {path: wrappable(text) for text, path in WRAPPING_SOURCES}
+
+    # Check our results
+    expected = {"a.py": True, "crlf.py": True, "comment.py": False, "tabs.py": False, "empty.py": False,
+                "blank.py": False, "no_newline.py": True}
+    assert expected == actual
+    assert False is wrappable("x = 1\f\n")
+    assert False is wrappable("x = 1\ry = 2\n")
+
+
+def test_WHEN_files_wrapped_THEN_positions_map_back_to_each_file():
+    # Set up our test
+    sources = [(text, path) for text, path in WRAPPING_SOURCES if wrappable(text)]
+
+    # Run our test
+    files, text = _wrap_batch(list(range(len(sources))), sources)
+    root = SgRoot(text, "python").root()
+
+    # Check our results
+    assert True is _wrapped_apart(root, files)
+    for wrapped, (source, _) in zip(files, sources):
+        for node in root.find_all(kind="identifier"):
+            if wrapped.content_start <= node.range().start.index < wrapped.end:
+                line, column, start = wrapped.locate(node.range().start)
+                _, _, end = wrapped.locate(node.range().end)
+                assert node.text() == source[start:end]
+                assert source.split("\n")[line][column:].startswith(node.text())
 
 
 def test_WHEN_pack_has_sibling_rule_THEN_it_runs_per_file_AND_results_match_the_cli(tmp_path):
