@@ -28,7 +28,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
-from chris_style.sg.matcher import Matcher, SgFinding, short_error
+from chris_style.sg.matcher import BATCH_CHARACTERS, Matcher, SgFinding, short_error
 from chris_style.sg.pack import Pack, load_pack
 
 if sys.version_info >= (3, 11):
@@ -54,7 +54,7 @@ CONFIG_TABLE = "chris_style"
 CONFIG_KEYS = ("select", "extend-select", "ignore", "extend-ignore", "exclude")
 MAX_FIX_ROUNDS = 5
 PARALLEL_MIN_FILES = 8  # Below this, starting worker processes costs more than it saves
-CHUNK_FILES = 16  # Files a worker checks at a time
+CHUNK_FILES = 256  # Files a worker checks at a time, at most (see _chunks)
 # flake8's own pattern (flake8/defaults.py), so "# noqa" means exactly what it means to flake8.
 NOQA_INLINE_REGEXP = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.IGNORECASE)
 _COMMA_SEPARATED = re.compile(r"[,\s]")
@@ -613,7 +613,7 @@ def check_files(tasks: Sequence[FileTask], request: CheckRequest, jobs: int, pac
                 ) -> Iterator[FileResult]:
     """Results for every task, in the tasks' order: in worker processes for more than a handful of files,
     a chunk of files at a time (the matcher parses a chunk's files as few trees)."""
-    chunks = [list(tasks[start:start + CHUNK_FILES]) for start in range(0, len(tasks), CHUNK_FILES)]
+    chunks = _chunks(tasks)
     if jobs <= 1 or len(tasks) < PARALLEL_MIN_FILES:
         checker = FileChecker(request, pack)
         for chunk in chunks:
@@ -631,6 +631,28 @@ def check_files(tasks: Sequence[FileTask], request: CheckRequest, jobs: int, pac
         checker = FileChecker(request, pack)
         for chunk in chunks[done:]:
             yield from checker.check_many(chunk)
+
+
+def _chunks(tasks: Sequence[FileTask]) -> List[List[FileTask]]:
+    """Consecutive tasks whose files add up to about one batch of the matcher (``BATCH_CHARACTERS`` bytes),
+    at most ``CHUNK_FILES`` files: the matcher compiles its rules once per batch, so smaller chunks would
+    compile them more often, larger ones would balance the work between processes worse."""
+    chunks: List[List[FileTask]] = []
+    chunk: List[FileTask] = []
+    size = 0
+    for task in tasks:
+        try:
+            length = os.path.getsize(task.path)
+        except OSError:
+            length = 0
+        if chunk and (size + length > BATCH_CHARACTERS or len(chunk) >= CHUNK_FILES):
+            chunks.append(chunk)
+            chunk, size = [], 0
+        chunk.append(task)
+        size += length
+    if chunk:
+        chunks.append(chunk)
+    return chunks
 
 
 def file_tasks(paths: Iterable[str], glob_root: str) -> List[FileTask]:
