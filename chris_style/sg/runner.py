@@ -627,10 +627,31 @@ def check_files(tasks: Sequence[FileTask], request: CheckRequest, jobs: int, pac
                 done += 1
                 yield from results
     except BrokenProcessPool:
-        logger.warning("a worker process died; checking the remaining files in this process")
-        checker = FileChecker(request, pack)
-        for chunk in chunks[done:]:
-            yield from checker.check_many(chunk)
+        logger.warning("a worker process died; checking the remaining files one at a time")
+        yield from _check_one_at_a_time([task for chunk in chunks[done:] for task in chunk], request)
+
+
+def _check_one_at_a_time(tasks: Sequence[FileTask], request: CheckRequest) -> Iterator[FileResult]:
+    """Results for every task, each file checked alone in one worker process: a file that kills the worker
+    (a crash in native code, which no ``except`` catches) gets a ``CHS000`` line, and a new worker checks the
+    files after it."""
+    remaining = list(tasks)
+    while remaining:
+        done = 0
+        try:
+            with concurrent.futures.ProcessPoolExecutor(max_workers=1, initializer=_start_worker,
+                                                        initargs=(request,)) as pool:
+                for results in pool.map(_check_chunk_in_worker, [[task] for task in remaining]):
+                    done += 1
+                    yield from results
+            return
+        except BrokenProcessPool:
+            crashed = remaining[done]
+            logger.warning(f"the worker process died on {crashed.path}")
+            yield _failed(FileResult(crashed.path), 1, 1,
+                          f"{INTERNAL_ERROR_CODE} internal error: the checker crashed on this file (its worker "
+                          "process died); the file is not checked")
+            remaining = remaining[done + 1:]
 
 
 def _chunks(tasks: Sequence[FileTask]) -> List[List[FileTask]]:

@@ -13,6 +13,7 @@ from chris_style.sg.runner import CheckRequest, FileChecker, FileResult, FileTas
     Selection, UndecodableSource, apply_edits, check_files, decode_source, discover, file_tasks, glob_path, \
     load_settings, noqa_line_mapping, noqa_suppresses, normalize_patterns, parse_code_list, project_root, \
     summarize_fixes, syntax_error
+from chris_style.sg.runner import _check_chunk_in_worker as check_chunk_in_worker
 from test_chris_style.sg.support import RULES, ast_grep_findings, run_ast_grep, write, write_pack
 
 # Where flake8 puts the E999 of "def f(:" (on Python 3.9 it moves SyntaxError columns one to the left).
@@ -411,6 +412,38 @@ def test_WHEN_files_checked_in_parallel_THEN_same_results_in_same_order_as_seria
     assert _lines(serial) == _lines(parallel)
     assert [task.path for task in tasks] == [result.path for result in parallel]
     assert 13 == len(parallel)
+
+
+_REAL_CHECK_CHUNK = check_chunk_in_worker
+
+
+def _dies_on_boom(tasks: List[FileTask]) -> List[FileResult]:
+    if any(task.path.endswith("boom.py") for task in tasks):
+        os._exit(70)  # As a crash in native code would: no exception, the process is gone
+    return _REAL_CHECK_CHUNK(tasks)
+
+
+def test_WHEN_worker_process_dies_on_a_file_THEN_that_file_reports_chs000_AND_every_other_file_is_checked(tmp_path):
+    # Set up our test
+    folder = str(tmp_path)
+    sgconfig = write_pack(folder, rules={"CHS102": PARAMETER_RULE}, utils={})
+    for index in range(12):
+        write(folder, f"pkg/m{index:02d}.py", f"def f{index}(x): ...\n")
+    write(folder, "pkg/m05boom.py", "def g(y): ...\n")
+    tasks = file_tasks(discover([os.path.join(folder, "pkg")], ()), folder)
+    request = CheckRequest(sgconfig, ("CHS102",), folder)
+
+    # Run our test (worker processes are forked, so they inherit the patch)
+    with mock.patch("chris_style.sg.runner._check_chunk_in_worker", _dies_on_boom):
+        actual = list(check_files(tasks, request, jobs=2))
+
+    # Check our results
+    assert [task.path for task in tasks] == [result.path for result in actual]
+    expected = ["CHS000 internal error: the checker crashed on this file (its worker process died); the file is "
+                "not checked"]
+    assert expected == [f"{report.code} {report.message}" for report in actual[6].reports]
+    assert True is actual[6].failed
+    assert 12 == sum(1 for result in actual if [report.code for report in result.reports] == ["CHS102"])
 
 
 # TEST: fixes
