@@ -622,7 +622,6 @@ def test_WHEN_tree_is_deep_THEN_matched_without_recursion_error():
     assert ["SYN001"] == [finding.code for finding in actual]
 
 
-@pytest.mark.slow
 def test_WHEN_synthetic_pack_runs_on_stdlib_sample_THEN_same_findings_as_ast_grep_scan():
     # Set up our test
     stdlib = sysconfig.get_paths()["stdlib"]
