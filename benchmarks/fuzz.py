@@ -46,7 +46,7 @@ class Counts:
     crashes: List[Tuple[str, str, str]] = field(default_factory=list)  # (file name, program, problem)
 
 
-def _compiles(source: str) -> bool:
+def compiles(source: str) -> bool:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
@@ -72,13 +72,13 @@ class Engines:
     def problems(self, source: str, filename: str) -> List[str]:
         found: List[str] = []
         if self.engine in ("plugin", "both"):
-            found.extend(f"plugin: {problem}" for problem in self._plugin(source, filename))
+            found.extend(f"plugin: {problem}" for problem in self.plugin_problems(source, filename))
         if self.checker is not None:
-            found.extend(f"runner: {problem}" for problem in self._runner(source, filename))
+            found.extend(f"runner: {problem}" for problem in self.runner_problems(source, filename))
         return found
 
     @staticmethod
-    def _plugin(source: str, filename: str) -> List[str]:
+    def plugin_problems(source: str, filename: str) -> List[str]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             tree = ast.parse(source)
@@ -88,7 +88,7 @@ class Engines:
             return [f"{type(exc).__name__}: {exc}"]
         return [message for _, _, message, _ in findings if message.startswith(FAILURE_CODES)]
 
-    def _runner(self, source: str, filename: str) -> List[str]:
+    def runner_problems(self, source: str, filename: str) -> List[str]:
         assert self.checker is not None
         path = os.path.join(self.folder, filename)
         os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -111,7 +111,7 @@ def fuzz(engines: Engines, generator: str, examples: int) -> Counts:
     @hypothesis.given(source=programs, filename=st.sampled_from(FILE_NAMES))
     def check(source: str, filename: str) -> None:
         counts.generated += 1
-        if not _compiles(source):
+        if not compiles(source):
             counts.rejected += 1
             hypothesis.reject()
         counts.checked += 1

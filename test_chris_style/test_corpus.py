@@ -1,5 +1,4 @@
 """The corpus run (benchmarks/corpus.py): files through both engines, crashes and rejected files counted."""
-import importlib.util
 import os
 from types import ModuleType
 from typing import Dict, Tuple
@@ -9,9 +8,8 @@ import unittest.mock as mock
 
 import chris_style.plugin
 import chris_style.sg.runner
+from test_chris_style.benchmark_support import load_benchmark
 
-REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CORPUS_SCRIPT = os.path.join(REPO_ROOT, "benchmarks", "corpus.py")
 FILES = {
     "good.py": b"try:\n    pass\nexcept:\n    pass\n",
     "bad_syntax.py": b"def broken(:\n    pass\n",
@@ -20,10 +18,7 @@ FILES = {
 
 
 def _corpus() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("corpus", CORPUS_SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("corpus")
 
 
 def _write_files(folder: str, files: Dict[str, bytes]) -> Dict[str, str]:

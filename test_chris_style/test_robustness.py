@@ -18,8 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
-import warnings
-from typing import Iterator, List, Sequence, Tuple
+from typing import Any, Iterator, List, Sequence, Tuple
 
 import hypothesis
 import hypothesis.strategies as st
@@ -29,12 +28,9 @@ from flake8.options.parse_args import parse_args
 
 from chris_style.plugin import Plugin
 from chris_style.registry import opt_in_codes
-from chris_style.sg.pack import default_pack
-from chris_style.sg.runner import CheckRequest, FileChecker, FileTask
+from test_chris_style.benchmark_support import load_benchmark
 
-INTERNAL_ERROR_CODE = "CHS000"
-FAILURE_CODES = (INTERNAL_ERROR_CODE, "E902", "E999")
-FILE_NAMES = ("module.py", "pkg/sub_module.py", "test_module.py", "tests/test_things.py", "conftest.py", "setup.py")
+FUZZ = load_benchmark("fuzz")  # The long run's engines and checks, used here for a modest count
 GRAMMAR_EXAMPLES = 100
 NODE_EXAMPLES = 12  # hypothesmith.from_node() takes about 0.3 s to draw one program
 ALL_OPT_IN = ",".join(opt_in_codes())
@@ -93,43 +89,10 @@ def flake8_options() -> Iterator[None]:
 
 
 @pytest.fixture(scope="module")
-def runner() -> Iterator[Tuple[FileChecker, str]]:
-    """A FileChecker with every rule of the installed pack, and the folder its files go in."""
-    pack = default_pack()
+def engines(flake8_options: None) -> Iterator[Any]:
+    """The fuzz script's engines: the plugin (options parsed by flake8) and a FileChecker with every pack rule."""
     with tempfile.TemporaryDirectory() as folder:
-        request = CheckRequest(pack.sgconfig, tuple(rule.id for rule in pack.rules), folder)
-        yield FileChecker(request, pack), folder
-
-
-def _compiles(source: str) -> bool:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            compile(source, "<fuzz>", "exec")
-        except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
-            return False
-    return True
-
-
-def _plugin_problems(source: str, filename: str) -> List[str]:
-    """Run the plugin as flake8 does (flake8 parses once and passes the tree and the file's lines)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        tree = ast.parse(source)
-    findings = list(Plugin(tree, filename, source.splitlines(keepends=True)).run())
-    return [message for _, _, message, _ in findings if message.startswith(INTERNAL_ERROR_CODE)]
-
-
-def _runner_problems(checker: FileChecker, folder: str, source: str, filename: str) -> List[str]:
-    path = os.path.join(folder, filename)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        handle.write(source)
-    result = checker.check(FileTask(path, filename))
-    problems = [f"{report.code} {report.message}" for report in result.reports if report.code in FAILURE_CODES]
-    if result.failed and not problems:
-        problems.append("failed without a report")
-    return problems
+        yield FUZZ.Engines("both", folder)
 
 
 def _chris_style(folder: str, *arguments: str) -> subprocess.CompletedProcess:
@@ -173,45 +136,39 @@ def _cli_findings(output: str, filename: str) -> List[Finding]:
 
 
 @hypothesis.settings(FUZZ_SETTINGS, max_examples=GRAMMAR_EXAMPLES)
-@hypothesis.given(source=hypothesmith.from_grammar(), filename=st.sampled_from(FILE_NAMES))
-def test_WHEN_generated_program_run_through_plugin_THEN_no_exception_AND_no_internal_error(
-    flake8_options, source, filename
-):
+@hypothesis.given(source=hypothesmith.from_grammar(), filename=st.sampled_from(FUZZ.FILE_NAMES))
+def test_WHEN_generated_program_run_through_plugin_THEN_no_exception_AND_no_internal_error(engines, source, filename):
     # Set up our test
-    hypothesis.assume(_compiles(source))
+    hypothesis.assume(FUZZ.compiles(source))
 
     # Run our test
-    actual = _plugin_problems(source, filename)
+    actual = engines.plugin_problems(source, filename)
 
     # Check our results
     assert [] == actual
 
 
 @hypothesis.settings(FUZZ_SETTINGS, max_examples=GRAMMAR_EXAMPLES)
-@hypothesis.given(source=hypothesmith.from_grammar(), filename=st.sampled_from(FILE_NAMES))
-def test_WHEN_generated_program_run_through_runner_THEN_no_failure_line(runner, source, filename):
+@hypothesis.given(source=hypothesmith.from_grammar(), filename=st.sampled_from(FUZZ.FILE_NAMES))
+def test_WHEN_generated_program_run_through_runner_THEN_no_failure_line(engines, source, filename):
     # Set up our test
-    hypothesis.assume(_compiles(source))
-    checker, folder = runner
+    hypothesis.assume(FUZZ.compiles(source))
 
     # Run our test
-    actual = _runner_problems(checker, folder, source, filename)
+    actual = engines.runner_problems(source, filename)
 
     # Check our results
     assert [] == actual
 
 
 @hypothesis.settings(FUZZ_SETTINGS, max_examples=NODE_EXAMPLES)
-@hypothesis.given(source=hypothesmith.from_node(), filename=st.sampled_from(FILE_NAMES))
-def test_WHEN_program_generated_from_nodes_run_through_both_engines_THEN_no_failure(
-    flake8_options, runner, source, filename
-):
+@hypothesis.given(source=hypothesmith.from_node(), filename=st.sampled_from(FUZZ.FILE_NAMES))
+def test_WHEN_program_generated_from_nodes_run_through_both_engines_THEN_no_failure(engines, source, filename):
     # Set up our test
-    hypothesis.assume(_compiles(source))
-    checker, folder = runner
+    hypothesis.assume(FUZZ.compiles(source))
 
     # Run our test
-    actual = _plugin_problems(source, filename) + _runner_problems(checker, folder, source, filename)
+    actual = engines.problems(source, filename)
 
     # Check our results
     assert [] == actual
@@ -258,7 +215,7 @@ DEEP_CASES = _deep_cases()
 @pytest.mark.parametrize("name, source, expected", DEEP_CASES, ids=[case[0] for case in DEEP_CASES])
 def test_WHEN_deep_input_checked_in_process_by_plugin_THEN_expected_findings(flake8_options, name, source, expected):
     # Set up our test
-    if not _compiles(source):
+    if not FUZZ.compiles(source):
         pytest.skip("this Python's parser refuses the depth")
 
     # Run our test
@@ -271,7 +228,7 @@ def test_WHEN_deep_input_checked_in_process_by_plugin_THEN_expected_findings(fla
 def test_WHEN_deep_inputs_checked_by_command_THEN_expected_findings_AND_no_crash(tmp_path):
     # Set up our test
     folder = str(tmp_path)
-    cases = [case for case in DEEP_CASES if _compiles(case[1])]
+    cases = [case for case in DEEP_CASES if FUZZ.compiles(case[1])]
     for name, source, _ in cases:
         _write(folder, name, source.encode("utf-8"))
 
