@@ -365,12 +365,7 @@ class Matcher:
     def check(self, text: str, relative_path: str) -> List[SgFinding]:
         """Every finding in ``text`` (the file at ``relative_path``, with ``/`` separators, relative to the
         folder the ``files``/``ignores`` globs are written for), sorted by position then code."""
-        root = SgRoot(text, LANGUAGE).root()
-        return self.check_root(root, text, relative_path)
-
-    def check_root(self, root: SgNode, text: str, relative_path: str) -> List[SgFinding]:
-        """Like ``check`` for a tree the caller parsed from ``text``."""
-        findings = self._plan_for(relative_path).whole.run(root, text)
+        findings = self._plan_for(relative_path).whole.run(SgRoot(text, LANGUAGE).root(), text)
         findings.sort(key=_position_order)
         return findings
 
@@ -762,26 +757,11 @@ def wrap_config(config: Dict[str, Any]) -> Dict[str, Any]:
     top-level statements and comments, as the module's are (files with a comment before their first
     statement are not wrapped)."""
     rewritten = _copied(config)
-    modules: List[Dict[str, Any]] = []
-    searches: List[Dict[str, Any]] = []
-    pending: List[Any] = [rewritten["rule"], *rewritten.get("constraints", {}).values(),
-                          *rewritten.get("utils", {}).values()]
-    while pending:
-        value = pending.pop()
-        if not isinstance(value, dict):
-            continue
-        for name, item in value.items():
-            if name in _RULE_LIST_KEYS and isinstance(item, list):
-                pending.extend(item)
-            elif name in _RULE_KEYS or (name == "stopBy" and isinstance(item, dict)):
-                pending.append(item)
-            elif name == "nthChild" and isinstance(item, dict):
-                pending.append(item.get("ofRule"))
-        if isinstance(value.get("inside"), dict):
-            searches.append(value["inside"])
-        if value.get("kind") == "module":
-            modules.append(value)
-    # Rewritten after the walk, so that the inserted FILE_BODY copies are not rewritten themselves
+    # Collected before rewriting, so that the inserted FILE_BODY copies are not rewritten themselves
+    objects = _rule_objects([rewritten["rule"], *rewritten.get("constraints", {}).values(),
+                             *rewritten.get("utils", {}).values()])
+    searches = [value["inside"] for value in objects if isinstance(value.get("inside"), dict)]
+    modules = [value for value in objects if value.get("kind") == "module"]
     for ancestor in searches:
         stop = ancestor.get("stopBy", "neighbor")
         if stop == "end":
@@ -831,14 +811,17 @@ def lean_config(config: Dict[str, Any]) -> Dict[str, Any]:
     return rewritten
 
 
-def _interned(rule: Any, regexes: Dict[str, str]) -> Any:
-    """A copy of a rule object whose regexes are ``matches`` of the utils named in ``regexes`` (filled in)."""
-    copied = _copied(rule)
-    pending: List[Any] = [copied]
+def _rule_objects(roots: List[Any]) -> List[Dict[str, Any]]:
+    """Every rule object in the given rule objects: themselves and those nested in ``all``/``any``, ``not``,
+    the relational keys, a ``stopBy`` rule and ``nthChild.ofRule`` (not ``matches``: utils are roots of
+    their own). Collected first, so callers may rewrite them in place."""
+    found: List[Dict[str, Any]] = []
+    pending: List[Any] = list(roots)
     while pending:
         value = pending.pop()
         if not isinstance(value, dict):
             continue
+        found.append(value)
         for name, item in value.items():
             if name in _RULE_LIST_KEYS and isinstance(item, list):
                 pending.extend(item)
@@ -846,6 +829,13 @@ def _interned(rule: Any, regexes: Dict[str, str]) -> Any:
                 pending.append(item)
             elif name == "nthChild" and isinstance(item, dict):
                 pending.append(item.get("ofRule"))
+    return found
+
+
+def _interned(rule: Any, regexes: Dict[str, str]) -> Any:
+    """A copy of a rule object whose regexes are ``matches`` of the utils named in ``regexes`` (filled in)."""
+    copied = _copied(rule)
+    for value in _rule_objects([copied]):
         regex = value.get("regex")
         if not isinstance(regex, str):
             continue
